@@ -256,6 +256,20 @@ describe('groups', () => {
       403403,
     );
 
+    // A GroupAdmin hands its role on to members of its group, and only its own role.
+    const ownRole = await groupAdminRole(own);
+    const promoted = await server.api.post(roleEntityPath(ownRole.id, colleague.userId), undefined, {
+      token: member.accessToken,
+    });
+    expect(promoted.status, promoted.text).toBe(204);
+    const otherRole = await groupAdminRole(other);
+    await server.api.post(memberPath(other.id, colleague.userId), undefined, { token: admin.accessToken });
+    expectError(
+      await server.api.post(roleEntityPath(otherRole.id, colleague.userId), undefined, { token: member.accessToken }),
+      403,
+      403403,
+    );
+
     // An OrgAdmin manages every group, the member's included.
     expect((await server.api.delete(memberPath(own.id, colleague.userId), { token: admin.accessToken })).status).toBe(
       204,
@@ -439,5 +453,39 @@ describe('groups', () => {
     const tokens = await signIn(server.api, { email, password, realm: admin.realm });
     const mine = await server.api.get(`${GROUPS}/me`, { token: tokens.accessToken });
     expect(mine.body.data).toEqual([group]);
+  });
+
+  it('refuses to accept an invitation into a group that filled up meanwhile (422000), leaving it pending', async () => {
+    const admin = await signUpAndSignIn(server.api);
+    const group = await createGroup(admin, { name: 'Soon full' });
+    const email = uniqueEmail('late');
+    const invites = `${AUTHZ}/realms/${admin.realm}/invites`;
+    const invited = await server.api.post(
+      invites,
+      { emailAddress: email, groupHrns: [group.hrn] },
+      { token: admin.accessToken },
+    );
+    expect(invited.status, invited.text).toBe(201);
+    const prefix = `HERE-${group.id.slice(6, 14)}-4444-0000-0000-`;
+    await runSql(
+      server,
+      (backend) => `
+        INSERT INTO identities (id, realm_id, kind, created_at)
+          SELECT '${prefix}' || ${padded(backend, 'i', 12)}, '${admin.realm}', 'user', 1 FROM ${series(backend, 499)} AS s;
+        INSERT INTO group_members (group_id, member_id, created_at)
+          SELECT '${group.id}', '${prefix}' || ${padded(backend, 'i', 12)}, 1 FROM ${series(backend, 499)} AS s;`,
+    );
+    const mail = await server.mailbox.next(email, 0);
+    const accepted = await server.api.post('/user', {
+      email,
+      password: strongPassword(),
+      firstname: 'Late',
+      lastname: 'Comer',
+      inviteToken: linkToken(mail, '/accept-invitation'),
+    });
+    expectError(accepted, 422, 422000);
+    expect(accepted.body.message).toBe('MaxGroupMembers limit reached. Current value: 500. Maximum value: 500.');
+    const pending = await server.api.get(invites, { token: admin.accessToken });
+    expect(pending.body.data.map((invite: { emailAddress: string }) => invite.emailAddress)).toEqual([email]);
   });
 });
