@@ -1,7 +1,8 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { AuthzChange } from '../authz/authz-versions.js';
 import { decodePageToken, encodePageToken, type Page } from '../storage/pagination.js';
 import type { Database, GroupRow } from '../storage/tables.js';
+import { containsIgnoringCase } from '../storage/text-search.js';
 
 export interface Group {
   id: string;
@@ -57,12 +58,6 @@ export interface GroupRepository {
   ): Promise<Page<GroupMembership>>;
 }
 
-/** `lower(column) LIKE %q%` with LIKE's wildcards escaped; ESCAPE is explicit as the dialects' defaults differ. */
-export function containsIgnoringCase(q: string) {
-  const pattern = `%${q.toLowerCase().replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
-  return (column: string) => sql<boolean>`lower(${sql.ref(column)}) LIKE ${pattern} ESCAPE '\\'`;
-}
-
 export function createGroupRepository(db: Kysely<Database>, changed: AuthzChange): GroupRepository {
   const realmOfGroup = async (groupId: string) =>
     (await db.selectFrom('groups').select('realm_id').where('id', '=', groupId).executeTakeFirst())?.realm_id;
@@ -96,6 +91,7 @@ export function createGroupRepository(db: Kysely<Database>, changed: AuthzChange
         .set({ name, ...(description !== undefined ? { description } : {}), updated_at: now })
         .where('id', '=', id)
         .execute();
+      changed(await realmOfGroup(id));
     },
     async delete(group, groupHrn) {
       await db.deleteFrom('roles').where('resource_hrn', '=', groupHrn).where('realm_id', '=', group.realm).execute();

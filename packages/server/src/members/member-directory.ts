@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
-import { containsIgnoringCase } from '../groups/group-repository.js';
 import { decodePageToken, encodePageToken, type Page } from '../storage/pagination.js';
 import type { Database } from '../storage/tables.js';
+import { containsIgnoringCase } from '../storage/text-search.js';
 
 export type MemberKind = 'user' | 'app';
 
@@ -61,25 +61,34 @@ export interface MemberDirectory {
 export function createMemberDirectory(db: Kysely<Database>): MemberDirectory {
   function members(realm: string, { kind, q, state }: MemberSearch) {
     const contains = q !== undefined && q !== '' ? containsIgnoringCase(q) : undefined;
-    /** `q` against the columns, or the identity holds a role whose name matches (few roles; assignment key). */
-    const matches = (idColumn: 'users.id' | 'apps.id', columns: readonly string[]) => {
-      if (!contains) return sql<boolean>`1 = 1`;
+    /** `q` in one of the columns, or in the name of a role the identity holds (few roles; assignment key). */
+    const matches = (
+      search: NonNullable<typeof contains>,
+      idColumn: 'users.id' | 'apps.id',
+      columns: readonly string[],
+    ) => {
       const roleHolders = sql<boolean>`${sql.ref(idColumn)} IN (SELECT ra.identity_id FROM role_assignments ra
-        WHERE ra.role_id IN (SELECT r.id FROM roles r WHERE r.realm_id = ${realm} AND ${contains('r.name')}))`;
-      return sql<boolean>`(${sql.join([...columns.map(contains), roleHolders], sql` OR `)})`;
+        WHERE ra.role_id IN (SELECT r.id FROM roles r WHERE r.realm_id = ${realm} AND ${search('r.name')}))`;
+      return sql<boolean>`(${sql.join([...columns.map(search), roleHolders], sql` OR `)})`;
     };
-    const users = db
+    let users = db
       .selectFrom('users')
       .select(['users.id', 'users.created_at', sql<MemberKind>`'user'`.as('kind')])
-      .where('users.realm_id', '=', realm)
-      .$if(state !== undefined, (query) => query.where('users.state', '=', state ?? 'enabled'))
-      .where(matches('users.id', ['users.id', 'users.firstname', 'users.lastname', 'users.email']));
-    const apps = db
+      .where('users.realm_id', '=', realm);
+    let apps = db
       .selectFrom('apps')
       .select(['apps.id', 'apps.created_at', sql<MemberKind>`'app'`.as('kind')])
-      .where('apps.realm_id', '=', realm)
-      .$if(state !== undefined, (query) => query.where('apps.status', state === 'enabled' ? '=' : '<>', 'active'))
-      .where(matches('apps.id', ['apps.id', 'apps.name']));
+      .where('apps.realm_id', '=', realm);
+    if (state !== undefined) {
+      users = users.where('users.state', '=', state);
+      apps = apps.where('apps.status', state === 'enabled' ? '=' : '<>', 'active');
+    }
+    if (contains) {
+      users = users.where(
+        matches(contains, 'users.id', ['users.id', 'users.firstname', 'users.lastname', 'users.email']),
+      );
+      apps = apps.where(matches(contains, 'apps.id', ['apps.id', 'apps.name']));
+    }
     if (kind === 'user') return users;
     if (kind === 'app') return apps;
     return users.unionAll(apps);
