@@ -149,7 +149,7 @@ export class GroupService {
 
   /** `DELETE /groups/{groupId}/members/me`: the caller leaves the group and gives up its GroupAdmin role. */
   async leave(principal: Principal, reference: string): Promise<void> {
-    const group = await this.find(principal, reference);
+    const group = await this.#find(principal, reference);
     await this.#leave(group, { id: identityId(principal), kind: principal.kind });
   }
 
@@ -173,7 +173,7 @@ export class GroupService {
    * The group a reference names (a `GROUP-…` id or a group HRN) in the caller's organization. Groups of other
    * organizations are not found, like groups that do not exist (HERE's 404780).
    */
-  async find(principal: Principal, reference: string): Promise<Group> {
+  async #find(principal: Principal, reference: string): Promise<Group> {
     let id = reference;
     if (reference.startsWith('hrn:')) {
       const parsed = parseHrn(reference);
@@ -189,14 +189,14 @@ export class GroupService {
   }
 
   async #authorized(principal: Principal, reference: string, action: string): Promise<Group> {
-    const group = await this.find(principal, reference);
+    const group = await this.#find(principal, reference);
     await this.#deps.authorizer.require(principal, [action], this.#deps.hrns.group(group.realm, group.id));
     return group;
   }
 
   /** Read access to a group: read or readMembers on it, or readMembers on the organization (every user has it). */
   async #readable(principal: Principal, reference: string): Promise<Group> {
-    const group = await this.find(principal, reference);
+    const group = await this.#find(principal, reference);
     const { authorizer, hrns } = this.#deps;
     const onGroup = await authorizer.firstAllowed(
       principal,

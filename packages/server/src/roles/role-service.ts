@@ -60,7 +60,7 @@ export class RoleService {
 
   async get(principal: Principal, reference: string): Promise<RoleView> {
     await this.#deps.authorizer.requireOnRealm(principal, ['readRoles']);
-    return roleView(this.#deps.hrns, await this.find(principal, reference));
+    return roleView(this.#deps.hrns, await this.#find(principal, reference));
   }
 
   /**
@@ -69,7 +69,7 @@ export class RoleService {
    */
   async permissions(principal: Principal, reference: string, page: PageRequest) {
     await this.#deps.authorizer.requireOnRealm(principal, ['readRoles']);
-    const role = await this.find(principal, reference);
+    const role = await this.#find(principal, reference);
     const roleHrn = this.#deps.hrns.role(role.realm, role.id);
     const statements =
       roleBundles[role.name]?.({
@@ -111,7 +111,7 @@ export class RoleService {
 
   /** `GET /roles/{role}/entities/{entity}`: the entity itself, or readEntities on the role. */
   async entity(principal: Principal, reference: string, entityReference: string): Promise<RoleEntity> {
-    const role = await this.find(principal, reference);
+    const role = await this.#find(principal, reference);
     const entity = await this.#deps.members.resolve(principal, entityReference, 'read');
     if (entity.id !== identityId(principal)) {
       await this.#deps.authorizer.require(principal, ['readEntities'], this.#deps.hrns.role(role.realm, role.id));
@@ -162,7 +162,7 @@ export class RoleService {
   }
 
   /** The role a reference names (`ROLE-…` id or role HRN) in the caller's organization; others are not found. */
-  async find(principal: Principal, reference: string): Promise<Role> {
+  async #find(principal: Principal, reference: string): Promise<Role> {
     let id = reference;
     if (reference.startsWith('hrn:')) {
       const parsed = parseHrn(reference);
@@ -178,7 +178,7 @@ export class RoleService {
   }
 
   async #authorized(principal: Principal, reference: string, action: string): Promise<Role> {
-    const role = await this.find(principal, reference);
+    const role = await this.#find(principal, reference);
     await this.#deps.authorizer.require(principal, [action], this.#deps.hrns.role(role.realm, role.id));
     return role;
   }
