@@ -431,6 +431,27 @@ export const errorCatalogue = {
     errorCode: 404780,
     message: 'Authorization Group not found',
   },
+  'group.member_not_found': {
+    status: 404,
+    errorCode: 404781, // gatehouse
+    message: 'The identity is not a member of the group.',
+  },
+  'member.not_found': {
+    status: 404,
+    errorCode: 404782, // gatehouse
+    message: 'No user or app of the organization has this id.',
+  },
+  'role.entity_not_found': {
+    status: 404,
+    errorCode: 404791, // gatehouse
+    message: 'The identity does not hold the role.',
+  },
+  'role.requires_group_membership': {
+    status: 409,
+    errorCode: 409130, // gatehouse
+    message: 'The role is scoped to a group: only members of the group can hold it.',
+    action: 'Add the identity to the group first.',
+  },
   'limit.reached': {
     status: 422,
     errorCode: 422000,

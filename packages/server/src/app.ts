@@ -18,15 +18,19 @@ import { loadMasterKey } from './crypto/master-key.js';
 import { PasswordHasher } from './crypto/passwords.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { AppError } from './errors/app-error.js';
+import { GroupService } from './groups/group-service.js';
 import { plainOperation } from './http/openapi.js';
 import type { AnyRoute } from './http/route.js';
 import { createAdminUserRoutes } from './http/routes/admin-user-routes.js';
 import { createAppRoutes } from './http/routes/app-routes.js';
 import { createCredentialRoutes } from './http/routes/credential-routes.js';
 import { createGrantRoutes } from './http/routes/grant-routes.js';
+import { createGroupRoutes } from './http/routes/group-routes.js';
 import { createInviteRoutes } from './http/routes/invite-routes.js';
 import { createOAuthRoutes } from './http/routes/oauth-routes.js';
+import { createRealmMemberRoutes } from './http/routes/realm-member-routes.js';
 import { createRecoveryRoutes } from './http/routes/recovery-routes.js';
+import { createRoleRoutes } from './http/routes/role-routes.js';
 import { createSetupRoutes } from './http/routes/setup-routes.js';
 import { createUserRoutes } from './http/routes/user-routes.js';
 import { createWebSessionRoutes } from './http/routes/web-session-routes.js';
@@ -36,11 +40,13 @@ import type { KeyValueStore } from './kv/key-value-store.js';
 import { MemoryKeyValueStore } from './kv/memory-store.js';
 import { RedisKeyValueStore } from './kv/redis-store.js';
 import { Mailer } from './mail/mailer.js';
+import { MemberService } from './members/member-service.js';
 import { ClientAuthenticator } from './oauth/client-authenticator.js';
 import type { ProjectScopes } from './oauth/project-scopes.js';
 import { TokenService } from './oauth/token-service.js';
 import { type FirstStart, SetupService } from './organizations/setup-service.js';
 import { GrantService } from './permissions/grant-service.js';
+import { RoleService } from './roles/role-service.js';
 import { openDatabase } from './storage/database.js';
 import { migrate } from './storage/migrate.js';
 import { createStorage, type Storage } from './storage/storage.js';
@@ -210,11 +216,14 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       clock,
       settings: config,
     });
+    const members = new MemberService({ storage, authorizer, hrns });
+    const groups = new GroupService({ storage, authorizer, members, hrns, clock });
     const invites = new InviteService({
       storage,
       accounts,
       hasher,
       authorizer,
+      groups,
       mailer,
       links,
       hrns,
@@ -253,6 +262,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       settings: config,
     });
     const grants = new GrantService({ storage, apps, authorizer, hrns, clock });
+    const roles = new RoleService({ storage, authorizer, members, hrns, clock });
 
     const routes: AnyRoute[] = [
       ...createOAuthRoutes({ signIn, tokens: tokenService, clients, authenticator, clock, issuer: config.publicUrl }),
@@ -264,6 +274,9 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       ...createAppRoutes({ apps, accounts }),
       ...createCredentialRoutes({ credentials, apps }),
       ...createGrantRoutes({ grants }),
+      ...createGroupRoutes({ groups }),
+      ...createRoleRoutes({ roles }),
+      ...createRealmMemberRoutes({ members }),
       ...createWebSessionRoutes({ signIn, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds }),
     ];
 

@@ -136,6 +136,9 @@ export const roleBundles: Record<string, (context: RoleContext) => PermissionSta
 export function memberBaseline(partition: string, realm: string, kind: 'user' | 'app'): PermissionStatement[] {
   const f = realmFamilies(partition, realm);
   return kind === 'user'
-    ? each(['createApp', 'createGroup', 'createProject', 'readRoles', 'readMembers', 'readGroups'], f.realm)
-    : each(['createProject', 'readRoles'], f.realm);
+    ? each(
+        ['createApp', 'createGroup', 'createProject', 'readRoles', 'readMembers', 'readGroups', 'readLimits'],
+        f.realm,
+      )
+    : each(['createProject', 'readRoles', 'readLimits'], f.realm);
 }

@@ -1,5 +1,5 @@
 import type { HrnFactory, InviteRequest, InviteResponse } from '@gatehouse/contracts';
-import { parseHrn, resourceTypeAndId } from '@gatehouse/contracts';
+import { limits, parseHrn, resourceTypeAndId } from '@gatehouse/contracts';
 import type { Principal } from '../auth/principal.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
 import type { Authorizer } from '../authz/authorizer.js';
@@ -7,6 +7,7 @@ import type { PasswordHasher } from '../crypto/passwords.js';
 import { prefixedUuid, randomToken, sha256 } from '../crypto/random.js';
 import { AppError, fieldError, invalidData, limitReached } from '../errors/app-error.js';
 import { ConflictError } from '../errors/storage-errors.js';
+import type { GroupService } from '../groups/group-service.js';
 import type { Mailer } from '../mail/mailer.js';
 import { mailTemplates } from '../mail/templates.js';
 import type { Role } from '../roles/role-repository.js';
@@ -21,6 +22,8 @@ export interface InviteServiceDependencies {
   accounts: AccountService;
   hasher: PasswordHasher;
   authorizer: Authorizer;
+  /** Invitees join the invitation's groups on acceptance. */
+  groups: GroupService;
   mailer: Mailer;
   links: Links;
   hrns: HrnFactory;
@@ -50,7 +53,7 @@ export class InviteService {
   async create(actor: Principal, realmReference: string, request: InviteRequest): Promise<InviteResponse> {
     const realm = await this.#authorize(actor, realmReference);
     const roles = await this.#resolveRoles(actor, realm, request.roles ?? []);
-    const groupIds = this.#resolveGroups(realm, request.groupHrns ?? []);
+    const groupIds = await this.#resolveGroups(actor, realm, request.groupHrns ?? []);
     const { storage, clock } = this.#deps;
     if (await storage.users.findByRealmAndEmail(realm, request.emailAddress))
       throw new AppError('invite.already_member');
@@ -118,7 +121,7 @@ export class InviteService {
       throw invalidData(fieldError('emailAddress', 'invalid'));
     }
     const roles = await this.#resolveRoles(actor, invite.realm, request.roles ?? []);
-    const groupIds = this.#resolveGroups(invite.realm, request.groupHrns ?? []);
+    const groupIds = await this.#resolveGroups(actor, invite.realm, request.groupHrns ?? []);
     await this.#deps.rateLimiter.consume('invites', invite.realm.toLowerCase(), INVITES_PER_REALM_PER_MINUTE);
     await this.#deps.storage.invites.update(
       invite.id,
@@ -222,6 +225,11 @@ export class InviteService {
       const role = await repositories.roles.findById(roleId);
       if (role && role.realm === invite.realm) await repositories.roles.assign(role.id, identityId, now);
     }
+    // Groups deleted since the invitation was sent are skipped; a full group fails the acceptance with 422000.
+    for (const groupId of invite.groupIds) {
+      const group = await repositories.groups.findById(groupId);
+      if (group && group.realm === invite.realm) await this.#deps.groups.join(repositories, group.id, identityId);
+    }
   }
 
   async #authorize(actor: Principal, realmReference: string): Promise<string> {
@@ -264,18 +272,31 @@ export class InviteService {
     return roles;
   }
 
-  #resolveGroups(realm: string, groupHrns: readonly string[]): string[] {
+  /**
+   * Groups of the organization named by HRN, each of which the actor may add members to (manageMembers: an OrgAdmin,
+   * or the group's GroupAdmin) and which has room for one more member.
+   */
+  async #resolveGroups(actor: Principal, realm: string, groupHrns: readonly string[]): Promise<string[]> {
     if (groupHrns.length > MAX_GROUPS_PER_INVITE) {
       throw limitReached('MaxInviteGroups', groupHrns.length, MAX_GROUPS_PER_INVITE);
     }
-    return groupHrns.map((hrn, index) => {
+    const { storage, authorizer, hrns } = this.#deps;
+    const groupIds: string[] = [];
+    for (const [index, hrn] of groupHrns.entries()) {
       const parsed = parseHrn(hrn);
       const resource = parsed && resourceTypeAndId(parsed.resource);
-      if (!parsed || parsed.account.toLowerCase() !== realm.toLowerCase() || resource?.type !== 'group') {
+      const group = resource?.type === 'group' ? await storage.groups.findById(resource.id) : undefined;
+      if (!group || group.realm !== realm || parsed?.account.toLowerCase() !== realm.toLowerCase()) {
         throw invalidData(fieldError(`groupHrns[${index}]`, 'invalid'));
       }
-      return resource.id;
-    });
+      await authorizer.require(actor, ['manageMembers'], hrns.group(realm, group.id));
+      const members = await storage.groups.countMembers(group.id);
+      if (members >= limits.MaxGroupMembers.maximum) {
+        throw limitReached('MaxGroupMembers', members, limits.MaxGroupMembers.maximum);
+      }
+      groupIds.push(group.id);
+    }
+    return groupIds;
   }
 
   async #pendingInvite(actor: Principal, realmReference: string, inviteReference: string): Promise<Invite> {

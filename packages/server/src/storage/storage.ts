@@ -6,10 +6,13 @@ import { type AuthzStore, createAuthzStore } from '../authz/authz-store.js';
 import type { AuthzChange, AuthzVersions } from '../authz/authz-versions.js';
 import { type AccessKeyRepository, createAccessKeyRepository } from '../credentials/access-key-repository.js';
 import { type ApiKeyRepository, createApiKeyRepository } from '../credentials/api-key-repository.js';
+import { createGroupRepository, type GroupRepository } from '../groups/group-repository.js';
 import { createInviteRepository, type InviteRepository } from '../invites/invite-repository.js';
 import { createMailOutboxRepository, type MailOutboxRepository } from '../mail/outbox-repository.js';
+import { createMemberDirectory, type MemberDirectory } from '../members/member-directory.js';
 import { createOrganizationRepository, type OrganizationRepository } from '../organizations/organization-repository.js';
 import { createPermissionRepository, type PermissionRepository } from '../permissions/permission-repository.js';
+import { createRoleDirectory, type RoleDirectory } from '../roles/role-directory.js';
 import { createRoleRepository, type RoleRepository } from '../roles/role-repository.js';
 import { createSessionRepository, type SessionRepository } from '../sessions/session-repository.js';
 import { createOneTimeTokenRepository, type OneTimeTokenRepository } from '../tokens/one-time-token-repository.js';
@@ -36,6 +39,9 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   permissions: PermissionRepository;
   revokedTokens: RevokedTokenRepository;
+  groups: GroupRepository;
+  roleDirectory: RoleDirectory;
+  members: MemberDirectory;
   /**
    * Row locks for check-then-write sequences inside a transaction (limits). Outside a transaction they do nothing
    * useful.
@@ -76,6 +82,9 @@ function createRepositories(db: Kysely<Database>, dialect: Dialect, changed: Aut
     apiKeys: createApiKeyRepository(db),
     permissions: createPermissionRepository(db, changed),
     revokedTokens: createRevokedTokenRepository(db),
+    groups: createGroupRepository(db, changed),
+    roleDirectory: createRoleDirectory(db),
+    members: createMemberDirectory(db),
     locks: { identity: (identityId) => lockIdentityRow(db, dialect, identityId) },
   };
 }

@@ -286,10 +286,16 @@ describe('invitations', () => {
     const names = ['OrgInviter', 'ResourceManager', 'CrossRealmTrustManager', 'LicensingAdmin'];
     names.push('MonitoringDashboardEditor', 'MarketplaceConsumer');
     const roles = await Promise.all(names.map((name) => roleHrn(admin.realm, name)));
-    const groups = Array.from(
-      { length: 6 },
-      (_, index) => `hrn:here:authorization::${admin.realm}:group/GROUP-0000000${index}-aaaa-bbbb-cccc-dddddddddddd`,
-    );
+    const groups: string[] = [];
+    for (let index = 0; index < 6; index++) {
+      const group = await server.api.post(
+        '/authorization/v1.1/groups',
+        { name: `Group ${index}` },
+        { token: admin.accessToken },
+      );
+      expect(group.status, group.text).toBe(201);
+      groups.push(group.body.hrn);
+    }
 
     const tooManyRoles = await server.api.post(
       invitesPath(admin.realm),
