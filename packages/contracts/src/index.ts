@@ -6,5 +6,7 @@ export * from './hrn.js';
 export * from './invites.js';
 export * from './limits.js';
 export * from './oauth.js';
+export * from './projects.js';
+export * from './resources.js';
 export * from './tokens.js';
 export * from './users.js';

@@ -10,6 +10,8 @@ import { createInviteRepository, type InviteRepository } from '../invites/invite
 import { createMailOutboxRepository, type MailOutboxRepository } from '../mail/outbox-repository.js';
 import { createOrganizationRepository, type OrganizationRepository } from '../organizations/organization-repository.js';
 import { createPermissionRepository, type PermissionRepository } from '../permissions/permission-repository.js';
+import { createProjectRepository, type ProjectRepository } from '../projects/project-repository.js';
+import { createResourceRepository, type ResourceRepository } from '../projects/resource-repository.js';
 import { createRoleRepository, type RoleRepository } from '../roles/role-repository.js';
 import { createSessionRepository, type SessionRepository } from '../sessions/session-repository.js';
 import { createOneTimeTokenRepository, type OneTimeTokenRepository } from '../tokens/one-time-token-repository.js';
@@ -36,6 +38,8 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   permissions: PermissionRepository;
   revokedTokens: RevokedTokenRepository;
+  projects: ProjectRepository;
+  resources: ResourceRepository;
   /**
    * Row locks for check-then-write sequences inside a transaction (limits). Outside a transaction they do nothing
    * useful.
@@ -76,6 +80,8 @@ function createRepositories(db: Kysely<Database>, dialect: Dialect, changed: Aut
     apiKeys: createApiKeyRepository(db),
     permissions: createPermissionRepository(db, changed),
     revokedTokens: createRevokedTokenRepository(db),
+    projects: createProjectRepository(db, dialect, changed),
+    resources: createResourceRepository(db, changed),
     locks: { identity: (identityId) => lockIdentityRow(db, dialect, identityId) },
   };
 }
