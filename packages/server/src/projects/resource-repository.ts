@@ -88,10 +88,12 @@ export function createResourceRepository(db: Kysely<Database>, changed: AuthzCha
     },
 
     async list(realm, filter, { limit, pageToken }) {
+      const restricted = filter.projectIds !== undefined || filter.outside !== undefined || filter.hrns !== undefined;
+      if (restricted && !filter.outside && !filter.projectIds?.length && !filter.hrns?.length) return { items: [] };
       let query = db.selectFrom('resources').selectAll().where('realm_id', '=', realm);
       if (filter.type !== undefined) query = query.where('type', '=', filter.type);
       if (filter.referenceable !== undefined) query = query.where('referenceable', '=', filter.referenceable ? 1 : 0);
-      if (filter.projectIds !== undefined || filter.outside !== undefined || filter.hrns !== undefined) {
+      if (restricted) {
         const projectIds = [...(filter.projectIds ?? [])];
         const hrns = [...(filter.hrns ?? [])];
         query = query.where((eb) => {
@@ -112,7 +114,7 @@ export function createResourceRepository(db: Kysely<Database>, changed: AuthzCha
           }
           if (filter.outside) alternatives.push(eb('home_project_id', 'is', null));
           if (hrns.length > 0) alternatives.push(eb('hrn', 'in', hrns));
-          return alternatives.length > 0 ? eb.or(alternatives) : eb.val(false);
+          return eb.or(alternatives);
         });
       }
       if (pageToken !== undefined) {

@@ -331,7 +331,8 @@ export class ResourceService {
         throw invalidData(fieldError(`items[${index}].type`, 'invalid'));
       }
       if (relation === 'home') {
-        await authorizer.require(principal, ['share'], resource.hrn);
+        // Homing it where it lives changes nothing (and `share` on it now needs a token scoped to the project).
+        if (resource.homeProjectId !== project.id) await authorizer.require(principal, ['share'], resource.hrn);
       } else {
         if (!resource.referenceable) throw new AppError('resource.not_referenceable');
         if (resource.homeProjectId === project.id) throw new AppError('resource.already_exists');
