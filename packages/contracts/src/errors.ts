@@ -452,6 +452,75 @@ export const errorCatalogue = {
     message: 'The role is scoped to a group: only members of the group can hold it.',
     action: 'Add the identity to the group first.',
   },
+  'project.not_found': {
+    status: 404,
+    errorCode: 404800, // gatehouse
+    message: 'Project not found.',
+  },
+  'project.already_exists': {
+    status: 409,
+    errorCode: 409800, // gatehouse
+    message: 'A project with this id already exists.',
+    action: 'Choose another project id.',
+  },
+  'project.member_not_found': {
+    status: 404,
+    errorCode: 404801, // gatehouse
+    message: 'Project member not found.',
+  },
+  'project.identity_not_found': {
+    status: 404,
+    errorCode: 404802, // gatehouse
+    message: 'No user, app or group of the organization has this HRN.',
+  },
+  'project.app_bound_to_default_project': {
+    status: 403,
+    errorCode: 403801, // gatehouse
+    message: 'The app always works in its default project and cannot join other projects.',
+  },
+  'project.policy_not_found': {
+    status: 404,
+    errorCode: 404803, // gatehouse
+    message: 'Project policy not found.',
+  },
+  'project.policy_already_exists': {
+    status: 409,
+    errorCode: 409801, // gatehouse
+    message: 'A policy with this id already exists in the project.',
+  },
+  'project.policy_read_only': {
+    status: 403,
+    errorCode: 403802, // gatehouse
+    message: 'HERE-provided project policies cannot be changed.',
+    action: 'Create a custom policy instead.',
+  },
+  'project.policy_in_use': {
+    status: 409,
+    errorCode: 409802, // gatehouse
+    message: 'The policy is a default policy for new members of the project.',
+    action: 'Remove it from defaultNewMemberProjectPolicies first.',
+  },
+  'resource.not_found': {
+    status: 404,
+    errorCode: 404903,
+    message: 'Resource not found.',
+  },
+  'resource.already_exists': {
+    status: 409,
+    errorCode: 409900, // gatehouse
+    message: 'Resource already exists.',
+  },
+  'resource.home_elsewhere': {
+    status: 409,
+    errorCode: 409901, // gatehouse
+    message: 'The resource already has a home in another project.',
+  },
+  'resource.not_referenceable': {
+    status: 403,
+    errorCode: 403901, // gatehouse
+    message: 'The resource cannot be referenced in projects.',
+    action: 'Ask the owner of the resource to make it referenceable.',
+  },
   'limit.reached': {
     status: 422,
     errorCode: 422000,

@@ -28,8 +28,10 @@ import { createGrantRoutes } from './http/routes/grant-routes.js';
 import { createGroupRoutes } from './http/routes/group-routes.js';
 import { createInviteRoutes } from './http/routes/invite-routes.js';
 import { createOAuthRoutes } from './http/routes/oauth-routes.js';
+import { createProjectRoutes } from './http/routes/project-routes.js';
 import { createRealmMemberRoutes } from './http/routes/realm-member-routes.js';
 import { createRecoveryRoutes } from './http/routes/recovery-routes.js';
+import { createResourceRoutes } from './http/routes/resource-routes.js';
 import { createRoleRoutes } from './http/routes/role-routes.js';
 import { createSetupRoutes } from './http/routes/setup-routes.js';
 import { createUserRoutes } from './http/routes/user-routes.js';
@@ -42,10 +44,12 @@ import { RedisKeyValueStore } from './kv/redis-store.js';
 import { Mailer } from './mail/mailer.js';
 import { MemberService } from './members/member-service.js';
 import { ClientAuthenticator } from './oauth/client-authenticator.js';
-import type { ProjectScopes } from './oauth/project-scopes.js';
 import { TokenService } from './oauth/token-service.js';
 import { type FirstStart, SetupService } from './organizations/setup-service.js';
 import { GrantService } from './permissions/grant-service.js';
+import { engineProjectScopes } from './projects/engine-project-scopes.js';
+import { ProjectService } from './projects/project-service.js';
+import { ResourceService } from './projects/resource-service.js';
 import { RoleService } from './roles/role-service.js';
 import { openDatabase } from './storage/database.js';
 import { migrate } from './storage/migrate.js';
@@ -91,9 +95,6 @@ const MAINTENANCE_INTERVAL_MS = 15 * 60_000;
 const KEY_REFRESH_INTERVAL_MS = 10 * 60_000;
 /** Longest token lifetime (24 h, spec §1.5) plus clock skew: how long a retired signing key stays published. */
 const KEY_OVERLAP_MS = 86_400_000 + 5 * 60_000;
-
-/** Until projects exist no app is a member of one: every project scope is refused with 403109. */
-const noProjectsYet: ProjectScopes = { isMember: async () => false };
 
 export const version: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -255,7 +256,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       storage,
       tokens,
       authenticator,
-      projects: noProjectsYet,
+      projects: engineProjectScopes(engine, config.hrnPartition),
       rateLimiter,
       hrns,
       clock,
@@ -263,6 +264,8 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     });
     const grants = new GrantService({ storage, apps, authorizer, hrns, clock });
     const roles = new RoleService({ storage, authorizer, members, hrns, clock });
+    const projects = new ProjectService({ storage, authorizer, hrns, clock });
+    const resources = new ResourceService({ storage, authorizer, projects, hrns, clock });
 
     const routes: AnyRoute[] = [
       ...createOAuthRoutes({ signIn, tokens: tokenService, clients, authenticator, clock, issuer: config.publicUrl }),
@@ -277,6 +280,8 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       ...createGroupRoutes({ groups }),
       ...createRoleRoutes({ roles }),
       ...createRealmMemberRoutes({ members }),
+      ...createProjectRoutes({ projects }),
+      ...createResourceRoutes({ resources }),
       ...createWebSessionRoutes({ signIn, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds }),
     ];
 

@@ -180,6 +180,39 @@ export class AuthorizationEngine {
     return (await this.#identity(identityId))?.projectIds.has(projectId) ?? false;
   }
 
+  /**
+   * The project policies that apply to an identity in a project (its own, its groups' and the project-level ones),
+   * each with its permissions; undefined when the identity is not a member.
+   */
+  async projectPolicies(
+    identityId: string,
+    projectId: string,
+  ): Promise<{ policyHrn: string; permissions: ProjectPolicyPermission[] }[] | undefined> {
+    const identity = await this.#identity(identityId);
+    if (!identity?.projectIds.has(projectId)) return undefined;
+    const facts = await this.#store.project(
+      identity.facts.realm,
+      projectId,
+      [identity.facts.id, ...identity.facts.groupIds],
+      this.#clock(),
+    );
+    return facts?.policyHrns.map((policyHrn) => ({
+      policyHrn,
+      permissions: policyPermissions(policyHrn, projectId, facts.customPolicies),
+    }));
+  }
+
+  /** Whether a subject with a project-scoped token may create resources (of `type`) in its project. */
+  async allowsCreation(subject: AuthzSubject, type: string): Promise<boolean> {
+    if (subject.projectId === undefined) return false;
+    const identity = await this.#identity(subject.identityId);
+    if (!identity || identity.facts.realm !== subject.realm || !identity.projectIds.has(subject.projectId)) {
+      return false;
+    }
+    const project = await this.#project(identity, subject.projectId);
+    return project?.grant.allowsCreation(type) ?? false;
+  }
+
   projectHrn(realm: string, projectId: string): string {
     return `hrn:${this.#partition}:authorization::${realm}:project/${projectId}`;
   }
@@ -268,16 +301,7 @@ export class AuthorizationEngine {
       this.#clock(),
     );
     if (!facts) return undefined;
-    const permissions: ProjectPolicyPermission[] = [];
-    for (const hrn of facts.policyHrns) {
-      const managed = managedPolicyId(hrn);
-      if (managed) {
-        permissions.push(...managedProjectPolicies[managed].permissions);
-        continue;
-      }
-      const custom = customPolicyId(hrn, projectId);
-      if (custom !== undefined) permissions.push(...(facts.customPolicies.get(custom) ?? []));
-    }
+    const permissions = facts.policyHrns.flatMap((hrn) => policyPermissions(hrn, projectId, facts.customPolicies));
     const compiled: CompiledProject = {
       version,
       scopeAccess: facts.scopeAccess,
@@ -302,6 +326,18 @@ export class AuthorizationEngine {
 
 const ALLOWED: Decision = Object.freeze({ allowed: true, reason: 'allowed' });
 const deny = (reason: DecisionReason): Decision => ({ allowed: false, reason });
+
+/** The permissions of a managed policy, or of a custom policy of the project; none for any other HRN. */
+function policyPermissions(
+  hrn: string,
+  projectId: string,
+  customPolicies: ReadonlyMap<string, ProjectPolicyPermission[]>,
+): ProjectPolicyPermission[] {
+  const managed = managedPolicyId(hrn);
+  if (managed) return [...managedProjectPolicies[managed].permissions];
+  const custom = customPolicyId(hrn, projectId);
+  return custom === undefined ? [] : (customPolicies.get(custom) ?? []);
+}
 
 /** The id of a custom project policy named by `hrn:…:project/<projectId>:policy/<id>`. */
 function customPolicyId(hrn: string, projectId: string): string | undefined {

@@ -110,6 +110,8 @@ export class GrantService {
       const app = await this.#apps.find(resourceHrn);
       if (app && app.realm === principal.realm) return { hrn: this.#apps.hrn(app), realm: app.realm };
     }
+    const registered = await this.#storage.resources.findByHrn(resourceHrn);
+    if (registered && registered.realm === principal.realm) return { hrn: registered.hrn, realm: registered.realm };
     throw new AppError('request.not_found');
   }
 

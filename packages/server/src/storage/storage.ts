@@ -12,6 +12,8 @@ import { createMailOutboxRepository, type MailOutboxRepository } from '../mail/o
 import { createMemberDirectory, type MemberDirectory } from '../members/member-directory.js';
 import { createOrganizationRepository, type OrganizationRepository } from '../organizations/organization-repository.js';
 import { createPermissionRepository, type PermissionRepository } from '../permissions/permission-repository.js';
+import { createProjectRepository, type ProjectRepository } from '../projects/project-repository.js';
+import { createResourceRepository, type ResourceRepository } from '../projects/resource-repository.js';
 import { createRoleDirectory, type RoleDirectory } from '../roles/role-directory.js';
 import { createRoleRepository, type RoleRepository } from '../roles/role-repository.js';
 import { createSessionRepository, type SessionRepository } from '../sessions/session-repository.js';
@@ -42,6 +44,8 @@ export interface Repositories {
   groups: GroupRepository;
   roleDirectory: RoleDirectory;
   members: MemberDirectory;
+  projects: ProjectRepository;
+  resources: ResourceRepository;
   /**
    * Row locks for check-then-write sequences inside a transaction (limits). Outside a transaction they do nothing
    * useful.
@@ -85,6 +89,8 @@ function createRepositories(db: Kysely<Database>, dialect: Dialect, changed: Aut
     groups: createGroupRepository(db, changed),
     roleDirectory: createRoleDirectory(db),
     members: createMemberDirectory(db),
+    projects: createProjectRepository(db, dialect, changed),
+    resources: createResourceRepository(db, changed),
     locks: { identity: (identityId) => lockIdentityRow(db, dialect, identityId) },
   };
 }
