@@ -1,5 +1,6 @@
 export * from './apps.js';
 export * from './common.js';
+export * from './decisions.js';
 export * from './errors.js';
 export * from './grants.js';
 export * from './hrn.js';
