@@ -1,4 +1,5 @@
 export * from './apps.js';
+export * from './authorization-info.js';
 export * from './common.js';
 export * from './decisions.js';
 export * from './errors.js';

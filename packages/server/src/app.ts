@@ -265,7 +265,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       ...createAppRoutes({ apps, accounts }),
       ...createCredentialRoutes({ credentials, apps }),
       ...createGrantRoutes({ grants }),
-      ...createAuthorizationApi({ storage, authorizer, hrns, clock }),
+      ...createAuthorizationApi({ storage, authorizer, hrns, clock, grants }),
       ...createWebSessionRoutes({ signIn, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds }),
     ];
 

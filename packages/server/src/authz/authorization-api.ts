@@ -1,7 +1,10 @@
 import type { HrnFactory } from '@gatehouse/contracts';
 import type { AnyRoute } from '../http/route.js';
+import { createAccountAuthorizationRoutes } from '../http/routes/account-authorization-routes.js';
 import { createDecisionRoutes } from '../http/routes/decision-routes.js';
+import type { GrantService } from '../permissions/grant-service.js';
 import type { Storage } from '../storage/storage.js';
+import { AuthorizationInfoService } from './authorization-info-service.js';
 import type { Authorizer } from './authorizer.js';
 import { DecisionService } from './decision-service.js';
 
@@ -10,6 +13,7 @@ export interface AuthorizationApiDependencies {
   authorizer: Authorizer;
   hrns: HrnFactory;
   clock: () => number;
+  grants: GrantService;
 }
 
 /**
@@ -18,5 +22,6 @@ export interface AuthorizationApiDependencies {
  */
 export function createAuthorizationApi(deps: AuthorizationApiDependencies): AnyRoute[] {
   const decisions = new DecisionService(deps);
-  return [...createDecisionRoutes({ decisions })];
+  const info = new AuthorizationInfoService(deps);
+  return [...createDecisionRoutes({ decisions }), ...createAccountAuthorizationRoutes({ info, grants: deps.grants })];
 }
