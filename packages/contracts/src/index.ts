@@ -8,5 +8,6 @@ export * from './hrn.js';
 export * from './invites.js';
 export * from './limits.js';
 export * from './oauth.js';
+export * from './policies.js';
 export * from './tokens.js';
 export * from './users.js';

@@ -2,7 +2,9 @@ import type { HrnFactory } from '@gatehouse/contracts';
 import type { AnyRoute } from '../http/route.js';
 import { createAccountAuthorizationRoutes } from '../http/routes/account-authorization-routes.js';
 import { createDecisionRoutes } from '../http/routes/decision-routes.js';
+import { createPolicyRoutes } from '../http/routes/policy-routes.js';
 import type { GrantService } from '../permissions/grant-service.js';
+import { PolicyService } from '../policies/policy-service.js';
 import type { Storage } from '../storage/storage.js';
 import { AuthorizationInfoService } from './authorization-info-service.js';
 import type { Authorizer } from './authorizer.js';
@@ -23,5 +25,10 @@ export interface AuthorizationApiDependencies {
 export function createAuthorizationApi(deps: AuthorizationApiDependencies): AnyRoute[] {
   const decisions = new DecisionService(deps);
   const info = new AuthorizationInfoService(deps);
-  return [...createDecisionRoutes({ decisions }), ...createAccountAuthorizationRoutes({ info, grants: deps.grants })];
+  const policies = new PolicyService({ ...deps, info });
+  return [
+    ...createDecisionRoutes({ decisions }),
+    ...createAccountAuthorizationRoutes({ info, grants: deps.grants }),
+    ...createPolicyRoutes({ policies }),
+  ];
 }

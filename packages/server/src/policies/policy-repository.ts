@@ -44,6 +44,7 @@ export interface PolicyRepository {
   /** Deletes the policy, its attachments, and its place in the plans of its organization. */
   deletePolicy(policy: OrgPolicy): Promise<void>;
   findPolicy(id: string): Promise<OrgPolicy | undefined>;
+  /** The policies of these ids that exist, in the order of `ids`. */
   findPolicies(ids: readonly string[]): Promise<OrgPolicy[]>;
   listPolicies(realm: string): Promise<OrgPolicy[]>;
 
@@ -55,6 +56,7 @@ export interface PolicyRepository {
   ): Promise<void>;
   deletePlan(plan: OrgPlan): Promise<void>;
   findPlan(id: string): Promise<OrgPlan | undefined>;
+  /** The plans of these ids that exist, in the order of `ids`. */
   findPlans(ids: readonly string[]): Promise<OrgPlan[]>;
   listPlans(realm: string): Promise<OrgPlan[]>;
 
@@ -265,4 +267,9 @@ export function createPolicyRepository(db: Kysely<Database>, changed: AuthzChang
       return { policyIds: unique('policy'), planIds: unique('plan') };
     },
   };
+}
+
+function inOrderOf<T extends { id: string }>(ids: readonly string[], items: T[]): T[] {
+  const byId = new Map(items.map((item) => [item.id, item]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
