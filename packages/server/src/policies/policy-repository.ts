@@ -139,13 +139,12 @@ export function createPolicyRepository(db: Kysely<Database>, changed: AuthzChang
     },
     async findPolicies(ids) {
       if (ids.length === 0) return [];
-      return (
-        await db
-          .selectFrom('policies')
-          .selectAll()
-          .where('id', 'in', [...ids])
-          .execute()
-      ).map(toPolicy);
+      const rows = await db
+        .selectFrom('policies')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
+      return inOrderOf(ids, rows.map(toPolicy));
     },
     async listPolicies(realm) {
       const rows = await db
@@ -197,13 +196,12 @@ export function createPolicyRepository(db: Kysely<Database>, changed: AuthzChang
     },
     async findPlans(ids) {
       if (ids.length === 0) return [];
-      return (
-        await db
-          .selectFrom('plans')
-          .selectAll()
-          .where('id', 'in', [...ids])
-          .execute()
-      ).map(toPlan);
+      const rows = await db
+        .selectFrom('plans')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
+      return inOrderOf(ids, rows.map(toPlan));
     },
     async listPlans(realm) {
       const rows = await db
