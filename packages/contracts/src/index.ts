@@ -3,6 +3,7 @@ export * from './authorization-info.js';
 export * from './common.js';
 export * from './decisions.js';
 export * from './errors.js';
+export * from './filters.js';
 export * from './grants.js';
 export * from './hrn.js';
 export * from './invites.js';

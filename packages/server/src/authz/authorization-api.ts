@@ -1,7 +1,9 @@
 import type { HrnFactory } from '@gatehouse/contracts';
+import { FilterService } from '../filters/filter-service.js';
 import type { AnyRoute } from '../http/route.js';
 import { createAccountAuthorizationRoutes } from '../http/routes/account-authorization-routes.js';
 import { createDecisionRoutes } from '../http/routes/decision-routes.js';
+import { createFilterRoutes } from '../http/routes/filter-routes.js';
 import { createPolicyRoutes } from '../http/routes/policy-routes.js';
 import type { GrantService } from '../permissions/grant-service.js';
 import { PolicyService } from '../policies/policy-service.js';
@@ -26,9 +28,11 @@ export function createAuthorizationApi(deps: AuthorizationApiDependencies): AnyR
   const decisions = new DecisionService(deps);
   const info = new AuthorizationInfoService(deps);
   const policies = new PolicyService({ ...deps, info });
+  const filters = new FilterService({ ...deps, info });
   return [
     ...createDecisionRoutes({ decisions }),
     ...createAccountAuthorizationRoutes({ info, grants: deps.grants }),
     ...createPolicyRoutes({ policies }),
+    ...createFilterRoutes({ filters }),
   ];
 }
