@@ -6,12 +6,14 @@ import { type AuthzStore, createAuthzStore } from '../authz/authz-store.js';
 import type { AuthzChange, AuthzVersions } from '../authz/authz-versions.js';
 import { type AccessKeyRepository, createAccessKeyRepository } from '../credentials/access-key-repository.js';
 import { type ApiKeyRepository, createApiKeyRepository } from '../credentials/api-key-repository.js';
+import { createFilterRepository, type FilterRepository } from '../filters/filter-repository.js';
 import { createGroupRepository, type GroupRepository } from '../groups/group-repository.js';
 import { createInviteRepository, type InviteRepository } from '../invites/invite-repository.js';
 import { createMailOutboxRepository, type MailOutboxRepository } from '../mail/outbox-repository.js';
 import { createMemberDirectory, type MemberDirectory } from '../members/member-directory.js';
 import { createOrganizationRepository, type OrganizationRepository } from '../organizations/organization-repository.js';
 import { createPermissionRepository, type PermissionRepository } from '../permissions/permission-repository.js';
+import { createPolicyRepository, type PolicyRepository } from '../policies/policy-repository.js';
 import { createProjectRepository, type ProjectRepository } from '../projects/project-repository.js';
 import { createResourceRepository, type ResourceRepository } from '../projects/resource-repository.js';
 import { createRoleDirectory, type RoleDirectory } from '../roles/role-directory.js';
@@ -46,6 +48,10 @@ export interface Repositories {
   members: MemberDirectory;
   projects: ProjectRepository;
   resources: ResourceRepository;
+  /** Organization policies and plans, and what they are attached to. */
+  policies: PolicyRepository;
+  /** Access filters and their attachments. */
+  accessFilters: FilterRepository;
   /**
    * Row locks for check-then-write sequences inside a transaction (limits). Outside a transaction they do nothing
    * useful.
@@ -91,6 +97,8 @@ function createRepositories(db: Kysely<Database>, dialect: Dialect, changed: Aut
     members: createMemberDirectory(db),
     projects: createProjectRepository(db, dialect, changed),
     resources: createResourceRepository(db, changed),
+    policies: createPolicyRepository(db, changed),
+    accessFilters: createFilterRepository(db, changed),
     locks: { identity: (identityId) => lockIdentityRow(db, dialect, identityId) },
   };
 }
