@@ -107,6 +107,9 @@ function shapesOf(
   });
 }
 
+/** Each sweep sends several requests per operation, one after another: its time grows with the API. */
+const SWEEP_TIMEOUT_MS = 120_000;
+
 const JUNK_SEGMENTS = [
   'x'.repeat(600),
   'x'.repeat(2100),
@@ -143,7 +146,7 @@ const JUNK_AUTHORIZATION = [
   'Bearer ümlaut',
 ];
 
-describe('bad input on every operation of /openapi.json', () => {
+describe('bad input on every operation of /openapi.json', { timeout: SWEEP_TIMEOUT_MS }, () => {
   let server: TestServer;
   let admin: SignedIn;
   let endpoints: Endpoint[];
