@@ -148,7 +148,7 @@ export class ProjectService {
     if (realm.toLowerCase() !== principal.realm.toLowerCase()) throw new AppError('realm.mismatch');
     const member = await this.resolveIdentity(principal, memberHrn);
     if (member.id !== identityId(principal)) {
-      await this.#requireUnscoped(principal, ['manage', 'readGroups', 'read'], member.hrn);
+      await this.#requireUnscoped(principal, ['manage', 'read'], member.hrn);
     }
     const ids = await this.#projectIdsOf(principal.realm, member.id);
     return this.#page(principal.realm, { ids, limit: query.limit, ...pageOf(query) });
