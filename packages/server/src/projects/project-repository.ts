@@ -82,8 +82,15 @@ export interface ProjectRepository {
   ): Promise<Page<ProjectMemberRecord>>;
   /** Direct members that are users or apps, and those that are groups. */
   countMembers(realm: string, projectId: string): Promise<{ identities: number; groups: number }>;
-  /** Users and apps that are members directly or through a member group, by id. */
-  effectiveIdentities(realm: string, projectId: string): Promise<ProjectMemberRecord[]>;
+  /**
+   * Users and apps that are members directly or through a member group, or that administer the project (the
+   * ProjectAdmin role on `roles.projectHrn`, the ResourceManager role on `roles.realmHrn`), by id.
+   */
+  effectiveIdentities(
+    realm: string,
+    projectId: string,
+    roles: { projectHrn: string; realmHrn: string },
+  ): Promise<ProjectMemberRecord[]>;
   /** How many projects an identity or group is a direct member of. */
   countProjectsOf(memberId: string): Promise<number>;
   /** Projects these identities are direct members of. */
@@ -344,7 +351,7 @@ export function createProjectRepository(
       return { identities, groups };
     },
 
-    async effectiveIdentities(realm, projectId) {
+    async effectiveIdentities(realm, projectId, { projectHrn, realmHrn }) {
       const direct = await memberSelect()
         .where('project_members.realm_id', '=', realm)
         .where('project_members.project_id', '=', projectId)
@@ -359,8 +366,22 @@ export function createProjectRepository(
         .where('project_members.project_id', '=', projectId)
         .where('identities.kind', '!=', 'group')
         .execute();
+      const administrators = await db
+        .selectFrom('role_assignments')
+        .innerJoin('roles', 'roles.id', 'role_assignments.role_id')
+        .innerJoin('identities', 'identities.id', 'role_assignments.identity_id')
+        .select(['role_assignments.identity_id as member_id', 'role_assignments.created_at', 'identities.kind'])
+        .where('roles.realm_id', '=', realm)
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('roles.name', '=', 'ProjectAdmin'), eb('roles.resource_hrn', '=', projectHrn)]),
+            eb.and([eb('roles.name', '=', 'ResourceManager'), eb('roles.resource_hrn', '=', realmHrn)]),
+          ]),
+        )
+        .where('identities.kind', '!=', 'group')
+        .execute();
       const byId = new Map<string, ProjectMemberRecord>();
-      for (const row of [...direct, ...viaGroups]) {
+      for (const row of [...direct, ...viaGroups, ...administrators]) {
         if (!byId.has(row.member_id)) {
           byId.set(row.member_id, { memberId: row.member_id, kind: row.kind, createdAt: row.created_at });
         }

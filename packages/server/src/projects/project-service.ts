@@ -148,7 +148,7 @@ export class ProjectService {
     if (realm.toLowerCase() !== principal.realm.toLowerCase()) throw new AppError('realm.mismatch');
     const member = await this.resolveIdentity(principal, memberHrn);
     if (member.id !== identityId(principal)) {
-      await this.#requireUnscoped(principal, ['manage', 'readGroups', 'read'], member.hrn);
+      await this.#requireUnscoped(principal, ['manage', 'read'], member.hrn);
     }
     const ids = await this.#projectIdsOf(principal.realm, member.id);
     return this.#page(principal.realm, { ids, limit: query.limit, ...pageOf(query) });
@@ -235,7 +235,7 @@ export class ProjectService {
 
   /**
    * Direct members (users, apps, groups, with a total), or with `onlyIncludeIdentities` the users and apps that are
-   * members directly or through a group (without a total).
+   * members directly or through a group, ProjectAdmins and ResourceManagers (without a total).
    */
   async listMembers(
     principal: Principal,
@@ -245,7 +245,10 @@ export class ProjectService {
     const project = await this.access(principal, reference, ['readMembers'], { members: true });
     const { storage } = this.#deps;
     if (query.onlyIncludeIdentities) {
-      const all = await storage.projects.effectiveIdentities(project.realm, project.id);
+      const all = await storage.projects.effectiveIdentities(project.realm, project.id, {
+        projectHrn: this.hrn(project),
+        realmHrn: this.#deps.hrns.realm(project.realm),
+      });
       const after = query.pageToken !== undefined ? (decodePageToken(query.pageToken, ['string'])[0] as string) : '';
       const rest = all.filter((member) => member.memberId > after);
       const items = rest.slice(0, query.limit);

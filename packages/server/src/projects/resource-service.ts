@@ -16,7 +16,7 @@ import { decodePageToken, encodePageToken } from '../storage/pagination.js';
 import type { Repositories, Storage } from '../storage/storage.js';
 import type { ProjectRecord } from './project-repository.js';
 import type { ProjectService } from './project-service.js';
-import type { ResourceLinkRecord, ResourceRecord } from './resource-repository.js';
+import type { ResourceLinkRecord, ResourceListFilter, ResourceRecord } from './resource-repository.js';
 
 export interface ResourceServiceDependencies {
   storage: Storage;
@@ -123,7 +123,7 @@ export class ResourceService {
       ...(query.referenceable !== undefined ? { referenceable: query.referenceable } : {}),
     };
     const scopedProject = projectIdOf(principal.scope);
-    let filter: Parameters<Storage['resources']['list']>[1];
+    let filter: ResourceListFilter;
     if (scopedProject !== undefined) {
       filter = { ...base, projectIds: [scopedProject] };
     } else if (await projects.unscopedCan(principal, ['registerResource'], hrns.realm(principal.realm))) {

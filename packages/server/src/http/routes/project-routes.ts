@@ -166,7 +166,7 @@ export function createProjectRoutes({ projects }: { projects: ProjectService }) 
       summary: 'Members of a project',
       description:
         'Direct members (users, apps, groups). With `onlyIncludeIdentities=true`: the users and apps that are ' +
-        'members directly or through a group, without a total.',
+        'members directly or through a group, ProjectAdmins and ResourceManagers, without a total.',
       tags: TAGS,
       auth: 'identity',
       params: ProjectParams,
