@@ -500,7 +500,7 @@ export const errorCatalogue = {
   },
   'project.not_found': {
     status: 404,
-    errorCode: 404800, // gatehouse
+    errorCode: 404820, // gatehouse
     message: 'Project not found.',
   },
   'project.already_exists': {

@@ -193,7 +193,7 @@ describe('project-scoped tokens and project resources', () => {
       expectError(
         await register(alice.accessToken, { hrn: catalog('nowhere'), type: 'catalog', home: `${home.hrn}-missing` }),
         404,
-        404800,
+        404820,
       );
       // Registering outside projects is for OrgAdmins and ResourceManagers.
       expectError(await register(bob.accessToken, { hrn: catalog('bobs'), type: 'catalog' }), 403, 403403);
@@ -482,8 +482,8 @@ describe('project-scoped tokens and project resources', () => {
         404,
         404903,
       );
-      expectError(await as(mallory.accessToken).get(projectPath(other.hrn, '/resources')), 404, 404800);
-      expectError(await as(alice.accessToken).get(projectPath(project.hrn)), 404, 404800);
+      expectError(await as(mallory.accessToken).get(projectPath(other.hrn, '/resources')), 404, 404820);
+      expectError(await as(alice.accessToken).get(projectPath(project.hrn)), 404, 404820);
     });
   });
 });

@@ -155,9 +155,9 @@ describe('projects (Authorization v1.1)', () => {
         token: alice.accessToken,
       });
       expect(missing.status).toBe(404);
-      expectError(await get(alice, projectPath('no-such-project')), 404, 404800);
+      expectError(await get(alice, projectPath('no-such-project')), 404, 404820);
       // An HRN of another organization names nothing here.
-      expectError(await get(alice, projectPath(projectHrn(mallory.realm, project.id))), 404, 404800);
+      expectError(await get(alice, projectPath(projectHrn(mallory.realm, project.id))), 404, 404820);
     });
 
     it('only administrators update and delete; deleting answers 202 and removes members and policies', async () => {
@@ -170,7 +170,7 @@ describe('projects (Authorization v1.1)', () => {
 
       const deleted = await send(alice, 'DELETE', projectPath(project.hrn));
       expect(deleted.status, deleted.text).toBe(202);
-      expectError(await get(alice, projectPath(project.id)), 404, 404800);
+      expectError(await get(alice, projectPath(project.id)), 404, 404820);
       expect(await server.gatehouse.storage.projects.projectIdsOf(alice.realm, [bob.userId])).not.toContain(project.id);
       const roles = await server.gatehouse.storage.roles.rolesOf(alice.userId);
       expect(roles.map((role) => role.resourceHrn)).not.toContain(project.hrn);
@@ -287,8 +287,8 @@ describe('projects (Authorization v1.1)', () => {
       expectError(await post(alice, memberPath(project.id, groupHrn(alice.realm, bob.userId))), 404, 404802);
       expectError(await post(alice, memberPath(project.id, 'not-an-hrn')), 404, 404802);
       // Organization B cannot touch organization A's project.
-      expectError(await post(mallory, memberPath(project.hrn, userHrn(mallory.realm, mallory.userId))), 404, 404800);
-      expectError(await get(mallory, projectPath(project.hrn, '/members')), 404, 404800);
+      expectError(await post(mallory, memberPath(project.hrn, userHrn(mallory.realm, mallory.userId))), 404, 404820);
+      expectError(await get(mallory, projectPath(project.hrn, '/members')), 404, 404820);
     });
 
     it('groups are members: their users count as identities of the project', async () => {
