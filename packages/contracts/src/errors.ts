@@ -309,6 +309,52 @@ export const errorCatalogue = {
     errorCode: 400204, // gatehouse
     message: 'Illegal entity ID.',
   },
+  'share.not_enough_privileges': {
+    status: 400,
+    errorCode: 400322,
+    message: 'Not enough privileges to share the permissions.',
+    action: 'Ask for share (or addGrant:<action>) on the resource.',
+  },
+  'share.action_not_shareable': {
+    status: 403,
+    errorCode: 403103,
+    message: 'This action cannot be shared.',
+  },
+  'request.invalid_count': {
+    status: 400,
+    errorCode: 400001,
+    message: 'count must be Integer 0 or greater',
+  },
+  'request.empty_page_token': {
+    status: 400,
+    errorCode: 400202,
+    message: "Field 'pageToken' cannot be empty",
+  },
+  'authorization.record_not_found': {
+    status: 404,
+    errorCode: 404600,
+    message: 'Authorization record is not found',
+  },
+  'policy.not_found': {
+    status: 404,
+    errorCode: 404771, // gatehouse
+    message: 'Policy not found.',
+  },
+  'plan.not_found': {
+    status: 404,
+    errorCode: 404772, // gatehouse
+    message: 'Plan not found.',
+  },
+  'filter.not_found': {
+    status: 404,
+    errorCode: 404773, // gatehouse
+    message: 'Access filter not found.',
+  },
+  'filter.immutable': {
+    status: 409,
+    errorCode: 409773, // gatehouse
+    message: 'This access filter is managed by HERE and cannot be changed.',
+  },
 
   // --- Sign-in, sign-up and the user account --------------------------------------------------------------------
   'user.invalid_credentials': {
@@ -479,6 +525,8 @@ export const fieldErrorCatalogue = {
   notABoolean: { errorCode: 400219, message: 'Not a valid boolean.' }, // gatehouse
   wrongCurrentPassword: { errorCode: 400220, message: 'The current password is wrong.' }, // gatehouse
   illegalEmail: { errorCode: 400240, message: 'Illegal email.' },
+  invalidHrn: { errorCode: 400288, message: 'Invalid resource. Invalid HERE Resource Name format.' },
+  invalidEffect: { errorCode: 400294, message: 'Invalid effect.' },
   illegalGrantType: { errorCode: 400290, message: 'Illegal grant type.' },
   scopeInvalidCharacter: { errorCode: 400909, message: 'Invalid character in scope field.' },
   scopeInvalid: { errorCode: 400927, message: 'Scope is invalid.' },

@@ -7,6 +7,7 @@ import { AppService } from './apps/app-service.js';
 import { Authenticator } from './auth/authenticator.js';
 import { RateLimiter } from './auth/rate-limiter.js';
 import { SignInService } from './authentication/sign-in-service.js';
+import { createAuthorizationApi } from './authz/authorization-api.js';
 import { Authorizer } from './authz/authorizer.js';
 import { AuthzVersions } from './authz/authz-versions.js';
 import { AuthorizationEngine } from './authz/engine.js';
@@ -264,6 +265,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       ...createAppRoutes({ apps, accounts }),
       ...createCredentialRoutes({ credentials, apps }),
       ...createGrantRoutes({ grants }),
+      ...createAuthorizationApi({ storage, authorizer, hrns, clock, grants }),
       ...createWebSessionRoutes({ signIn, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds }),
     ];
 

@@ -31,6 +31,18 @@ export interface PermissionRepository {
   listFor(identityIds: readonly string[], resourcePrefix?: string): Promise<Permission[]>;
   /** Identities holding `action` (allow) on exactly `resourceHrn`. */
   holders(resourceHrn: string, action: string): Promise<string[]>;
+  /** How many permissions an identity holds directly (MaxPermissionsPerEntity). */
+  countFor(identityId: string): Promise<number>;
+  /** Any identity (user, app or group) by id, with its organization. */
+  findIdentity(identityId: string): Promise<IdentityRef | undefined>;
+  /** Name and description of a group, for the authorization information APIs. */
+  groupInfo(groupId: string): Promise<{ id: string; realm: string; name: string; description?: string } | undefined>;
+}
+
+export interface IdentityRef {
+  id: string;
+  realm: string;
+  kind: 'user' | 'app' | 'group';
 }
 
 export function createPermissionRepository(db: Kysely<Database>, changed: AuthzChange): PermissionRepository {
@@ -116,6 +128,37 @@ export function createPermissionRepository(db: Kysely<Database>, changed: AuthzC
         .where('effect', '=', 'allow')
         .execute();
       return rows.map((row) => row.identity_id);
+    },
+    async countFor(identityId) {
+      const row = await db
+        .selectFrom('permissions')
+        .select((eb) => eb.fn.countAll<string | number>().as('count'))
+        .where('identity_id', '=', identityId)
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+    async findIdentity(identityId) {
+      const row = await db
+        .selectFrom('identities')
+        .select(['id', 'realm_id', 'kind'])
+        .where('id', '=', identityId)
+        .executeTakeFirst();
+      return row && { id: row.id, realm: row.realm_id, kind: row.kind };
+    },
+    async groupInfo(groupId) {
+      const row = await db
+        .selectFrom('groups')
+        .select(['id', 'realm_id', 'name', 'description'])
+        .where('id', '=', groupId)
+        .executeTakeFirst();
+      return (
+        row && {
+          id: row.id,
+          realm: row.realm_id,
+          name: row.name,
+          ...(row.description !== null ? { description: row.description } : {}),
+        }
+      );
     },
   };
 }

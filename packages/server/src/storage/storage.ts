@@ -6,10 +6,12 @@ import { type AuthzStore, createAuthzStore } from '../authz/authz-store.js';
 import type { AuthzChange, AuthzVersions } from '../authz/authz-versions.js';
 import { type AccessKeyRepository, createAccessKeyRepository } from '../credentials/access-key-repository.js';
 import { type ApiKeyRepository, createApiKeyRepository } from '../credentials/api-key-repository.js';
+import { createFilterRepository, type FilterRepository } from '../filters/filter-repository.js';
 import { createInviteRepository, type InviteRepository } from '../invites/invite-repository.js';
 import { createMailOutboxRepository, type MailOutboxRepository } from '../mail/outbox-repository.js';
 import { createOrganizationRepository, type OrganizationRepository } from '../organizations/organization-repository.js';
 import { createPermissionRepository, type PermissionRepository } from '../permissions/permission-repository.js';
+import { createPolicyRepository, type PolicyRepository } from '../policies/policy-repository.js';
 import { createRoleRepository, type RoleRepository } from '../roles/role-repository.js';
 import { createSessionRepository, type SessionRepository } from '../sessions/session-repository.js';
 import { createOneTimeTokenRepository, type OneTimeTokenRepository } from '../tokens/one-time-token-repository.js';
@@ -36,6 +38,10 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   permissions: PermissionRepository;
   revokedTokens: RevokedTokenRepository;
+  /** Organization policies and plans, and what they are attached to. */
+  policies: PolicyRepository;
+  /** Access filters and their attachments. */
+  accessFilters: FilterRepository;
   /**
    * Row locks for check-then-write sequences inside a transaction (limits). Outside a transaction they do nothing
    * useful.
@@ -76,6 +82,8 @@ function createRepositories(db: Kysely<Database>, dialect: Dialect, changed: Aut
     apiKeys: createApiKeyRepository(db),
     permissions: createPermissionRepository(db, changed),
     revokedTokens: createRevokedTokenRepository(db),
+    policies: createPolicyRepository(db, changed),
+    accessFilters: createFilterRepository(db, changed),
     locks: { identity: (identityId) => lockIdentityRow(db, dialect, identityId) },
   };
 }

@@ -1,0 +1,216 @@
+import {
+  CreatePlanRequest,
+  CreatePolicyRequest,
+  PermissionPageWithToken,
+  Plan,
+  PlanList,
+  Policy,
+  PolicyList,
+  PolicyPageQuery,
+  UpdatePlanRequest,
+  UpdatePolicyRequest,
+} from '@gatehouse/contracts';
+import { z } from 'zod';
+import type { PolicyService } from '../../policies/policy-service.js';
+import { created, defineRoute, noContent, ok } from '../route.js';
+
+const AUTHZ = '/authorization/v1.1';
+const Reference = z.string().min(1).max(512);
+const RealmParams = z.object({ realm: z.string().min(1).max(64) });
+const MemberParams = RealmParams.extend({ member: Reference });
+const common = { tags: ['Policies and plans'], auth: 'identity' as const, unscopedOnly: true };
+
+/**
+ * Organization policies and plans (spec §6.3 Realms, §7.2): HERE's read-only API, and Gatehouse's management
+ * extension for OrgAdmins (create, update, delete, attach to users and apps).
+ */
+export function createPolicyRoutes({ policies }: { policies: PolicyService }) {
+  return [
+    defineRoute({
+      ...common,
+      method: 'GET',
+      url: `${AUTHZ}/realms/:realm/policies`,
+      operationId: 'listRealmPolicies',
+      summary: 'Policies of the organization',
+      params: RealmParams,
+      query: PolicyPageQuery,
+      responses: { 200: PolicyList },
+      handler: async ({ principal, params, query }) => ok(await policies.listPolicies(principal, params.realm, query)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'GET',
+      url: `${AUTHZ}/realms/:realm/policies/:policy/permissions`,
+      operationId: 'listRealmPolicyPermissions',
+      summary: 'Permissions of a policy',
+      params: RealmParams.extend({ policy: Reference }),
+      query: PolicyPageQuery,
+      responses: { 200: PermissionPageWithToken },
+      handler: async ({ principal, params, query }) =>
+        ok(await policies.policyPermissions(principal, params.realm, params.policy, query)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'GET',
+      url: `${AUTHZ}/realms/:realm/plans`,
+      operationId: 'listRealmPlans',
+      summary: 'Plans of the organization',
+      params: RealmParams,
+      query: PolicyPageQuery,
+      responses: { 200: PlanList },
+      handler: async ({ principal, params, query }) => ok(await policies.listPlans(principal, params.realm, query)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'GET',
+      url: `${AUTHZ}/realms/:realm/plans/:plan/policies`,
+      operationId: 'listRealmPlanPolicies',
+      summary: 'Policies of a plan',
+      params: RealmParams.extend({ plan: Reference }),
+      query: PolicyPageQuery,
+      responses: { 200: PolicyList },
+      handler: async ({ principal, params, query }) =>
+        ok(await policies.planPolicies(principal, params.realm, params.plan, query)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'GET',
+      url: `${AUTHZ}/realms/:realm/plans/:plan/policies/:policy/permissions`,
+      operationId: 'listRealmPlanPolicyPermissions',
+      summary: 'Permissions of a policy of a plan',
+      params: RealmParams.extend({ plan: Reference, policy: Reference }),
+      query: PolicyPageQuery,
+      responses: { 200: PermissionPageWithToken },
+      handler: async ({ principal, params, query }) =>
+        ok(await policies.planPolicyPermissions(principal, params.realm, params.plan, params.policy, query)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'GET',
+      url: `${AUTHZ}/realms/:realm/members/:member/policies`,
+      operationId: 'listMemberPolicies',
+      summary: 'Policies attached to a member',
+      params: MemberParams,
+      query: PolicyPageQuery,
+      responses: { 200: PolicyList },
+      handler: async ({ principal, params, query }) =>
+        ok(await policies.memberPolicies(principal, params.realm, params.member, query)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'GET',
+      url: `${AUTHZ}/realms/:realm/members/:member/policies/:policy/permissions`,
+      operationId: 'listMemberPolicyPermissions',
+      summary: 'Permissions of a policy attached to a member',
+      params: MemberParams.extend({ policy: Reference }),
+      query: PolicyPageQuery,
+      responses: { 200: PermissionPageWithToken },
+      handler: async ({ principal, params, query }) =>
+        ok(await policies.memberPolicyPermissions(principal, params.realm, params.member, params.policy, query)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'GET',
+      url: `${AUTHZ}/realms/:realm/members/:member/plans`,
+      operationId: 'listMemberPlans',
+      summary: 'Plans attached to a member',
+      params: MemberParams,
+      query: PolicyPageQuery,
+      responses: { 200: PlanList },
+      handler: async ({ principal, params, query }) =>
+        ok(await policies.memberPlans(principal, params.realm, params.member, query)),
+    }),
+    ...(['policy', 'plan'] as const).flatMap((kind) =>
+      (['PUT', 'DELETE'] as const).map((method) =>
+        defineRoute({
+          ...common,
+          method,
+          url: `${AUTHZ}/realms/:realm/members/:member/${kind === 'policy' ? 'policies/:source' : 'plans/:source'}`,
+          operationId: `${method === 'PUT' ? 'attach' : 'detach'}Member${kind === 'policy' ? 'Policy' : 'Plan'}`,
+          summary: `${method === 'PUT' ? 'Attach a' : 'Detach a'} ${kind} ${method === 'PUT' ? 'to' : 'from'} a member`,
+          description: `Gatehouse extension. Needs \`${kind === 'policy' ? 'managePolicies' : 'managePlans'}\` on the organization. Idempotent.`,
+          params: MemberParams.extend({ source: Reference }),
+          responses: { 204: z.undefined() },
+          async handler({ principal, params }) {
+            await policies.setAttachment(principal, params.realm, params.member, kind, params.source, method === 'PUT');
+            return noContent();
+          },
+        }),
+      ),
+    ),
+    defineRoute({
+      ...common,
+      method: 'POST',
+      url: `${AUTHZ}/policies`,
+      operationId: 'createPolicy',
+      summary: 'Create a policy',
+      description: 'Gatehouse extension. Needs `managePolicies` on the organization.',
+      body: CreatePolicyRequest,
+      responses: { 201: Policy },
+      handler: async ({ principal, body }) => created(await policies.createPolicy(principal, body)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'PATCH',
+      url: `${AUTHZ}/policies/:policy`,
+      operationId: 'updatePolicy',
+      summary: 'Change a policy',
+      description: 'Gatehouse extension. Needs `managePolicies` on the organization.',
+      params: z.object({ policy: Reference }),
+      body: UpdatePolicyRequest,
+      responses: { 200: Policy },
+      handler: async ({ principal, params, body }) => ok(await policies.updatePolicy(principal, params.policy, body)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'DELETE',
+      url: `${AUTHZ}/policies/:policy`,
+      operationId: 'deletePolicy',
+      summary: 'Delete a policy',
+      description: 'Gatehouse extension. Detaches it everywhere and removes it from plans.',
+      params: z.object({ policy: Reference }),
+      responses: { 204: z.undefined() },
+      async handler({ principal, params }) {
+        await policies.deletePolicy(principal, params.policy);
+        return noContent();
+      },
+    }),
+    defineRoute({
+      ...common,
+      method: 'POST',
+      url: `${AUTHZ}/plans`,
+      operationId: 'createPlan',
+      summary: 'Create a plan',
+      description: 'Gatehouse extension. Needs `managePlans` on the organization.',
+      body: CreatePlanRequest,
+      responses: { 201: Plan },
+      handler: async ({ principal, body }) => created(await policies.createPlan(principal, body)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'PATCH',
+      url: `${AUTHZ}/plans/:plan`,
+      operationId: 'updatePlan',
+      summary: 'Change a plan',
+      description: 'Gatehouse extension. Needs `managePlans` on the organization.',
+      params: z.object({ plan: Reference }),
+      body: UpdatePlanRequest,
+      responses: { 200: Plan },
+      handler: async ({ principal, params, body }) => ok(await policies.updatePlan(principal, params.plan, body)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'DELETE',
+      url: `${AUTHZ}/plans/:plan`,
+      operationId: 'deletePlan',
+      summary: 'Delete a plan',
+      description: 'Gatehouse extension. Detaches it everywhere.',
+      params: z.object({ plan: Reference }),
+      responses: { 204: z.undefined() },
+      async handler({ principal, params }) {
+        await policies.deletePlan(principal, params.plan);
+        return noContent();
+      },
+    }),
+  ];
+}
