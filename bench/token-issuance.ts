@@ -20,19 +20,29 @@
  * --gatehouse-main=<path>/packages/server/src/main.ts (another checkout's server, for before/after figures)
  * --keep-work (keeps the temporary directory with the servers' logs) --out bench/results/token-issuance.json.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
+import {
+  freePort,
+  json,
+  load,
+  log,
+  median,
+  megabytes,
+  packageVersion,
+  ROOT,
+  round1,
+  round2,
+  type Server,
+  sleep,
+  startServer,
+} from './lib/harness.js';
 import { oauth1Header } from './lib/oauth1.js';
 import { monitorProcess, type ProcessSample, residentSetBytes } from './lib/process-monitor.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TARGET_NAMES = [
   'node-http-es256',
   'oidc-provider',
@@ -79,16 +89,6 @@ function positive(name: 'rounds' | 'duration' | 'connections'): number {
   const value = Number(flags[name]);
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
   return value;
-}
-
-interface Server {
-  name: string;
-  url: string;
-  process: ChildProcess;
-  pid: number;
-  /** Largest RSS sampled over the whole benchmark (warm-up included), in bytes. */
-  maxRssBytes: number;
-  stop(): Promise<void>;
 }
 
 interface Target {
@@ -230,60 +230,6 @@ async function startPeer(
   const url = `http://127.0.0.1:${port}`;
   const env = { BENCH_PORT: String(port), BENCH_CLIENT_ID: client.id, BENCH_CLIENT_SECRET: client.secret };
   return startServer(name, path.join(ROOT, script), env, url, readyPath, work);
-}
-
-async function startServer(
-  name: string,
-  script: string,
-  env: Record<string, string>,
-  url: string,
-  readyPath: string,
-  work: string,
-  nodeFlags: string[] = [],
-): Promise<Server> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('GATEHOUSE_')));
-  const logFile = path.join(work, `${name}.log`);
-  const output = createWriteStream(logFile);
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script], {
-    cwd: ROOT,
-    env: { ...inherited, NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.pipe(output);
-  child.stderr.pipe(output);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`${name} did not start`);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const server: Server = {
-    name,
-    url,
-    process: child,
-    pid,
-    maxRssBytes: 0,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 15_000).unref());
-      if ((await Promise.race([exited, timeout])) === 'timeout') child.kill('SIGKILL');
-    },
-  };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited during start-up:\n${readFileSync(logFile, 'utf8')}`);
-    try {
-      await fetch(`${url}${readyPath}`);
-      break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await server.stop();
-      throw new Error(`${name} did not become ready:\n${readFileSync(logFile, 'utf8')}`);
-    }
-    await sleep(200);
-  }
-  log(`${name} listening on ${url} (pid ${pid})`);
-  return server;
 }
 
 interface GatehouseCredentials {
@@ -490,12 +436,6 @@ function decode(part: string | undefined): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Load
 
-function load(options: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(options, (error: unknown, result) => (error ? reject(error) : resolve(result)));
-  });
-}
-
 async function measure(target: Target, round: number, expectedRps: number): Promise<RunResult> {
   const options = target.prepare(settings.durationSeconds, expectedRps);
   const monitor = monitorProcess(target.server.pid);
@@ -657,52 +597,6 @@ function markdown(report: ReturnType<typeof buildReport>): string {
   return lines.join('\n');
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Helpers
-
-async function json<T>(url: string, init: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url} answered ${response.status}: ${text}`);
-  return JSON.parse(text) as T;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function packageVersion(folder: string): string | undefined {
-  try {
-    return (JSON.parse(readFileSync(path.join(ROOT, folder, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return undefined;
-  }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
-}
-
-const round1 = (value: number) => Math.round(value * 10) / 10;
-const round2 = (value: number) => Math.round(value * 100) / 100;
-const megabytes = (bytes: number) => round1(bytes / 2 ** 20);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const pause = () => sleep(settings.pauseSeconds * 1000);
-
-function log(message: string): void {
-  process.stderr.write(`[bench] ${message}\n`);
-}
 
 await main();

@@ -70,6 +70,8 @@ interface CompiledProject {
 
 interface CachedResource {
   version: number;
+  /** The account of the HRN as `parseHrn` reads it (`''` when it is not an HRN), parsed once per cached HRN. */
+  account: string;
   facts: ResourceFacts | undefined;
 }
 
@@ -124,7 +126,7 @@ export class AuthorizationEngine {
   async decide(subject: AuthzSubject, action: string, resourceHrn: string): Promise<Decision> {
     const identity = await this.#identity(subject.identityId);
     if (!identity || identity.facts.realm !== subject.realm) return deny('unknown_identity');
-    const resource = await this.#resource(resourceHrn);
+    const { facts: resource, account } = await this.#resource(resourceHrn);
 
     if (subject.projectId !== undefined) {
       const projectId = subject.projectId;
@@ -151,6 +153,7 @@ export class AuthorizationEngine {
         identity,
         action,
         resourceHrn,
+        account,
         resource,
         this.projectHrn(subject.realm, projectId),
         project.filters,
@@ -158,7 +161,7 @@ export class AuthorizationEngine {
     }
 
     if (resource?.homeProjectId !== undefined) return deny('project_resource_needs_scoped_token');
-    return this.#unscoped(identity, action, resourceHrn, resource, undefined, []);
+    return this.#unscoped(identity, action, resourceHrn, account, resource, undefined, []);
   }
 
   /**
@@ -228,11 +231,12 @@ export class AuthorizationEngine {
     identity: CompiledIdentity,
     action: string,
     resourceHrn: string,
+    account: string,
     resource: ResourceFacts | undefined,
     requestScope: string | undefined,
     projectFilters: readonly AccessFilterStatement[],
   ): Decision {
-    if (!this.#sameOrganization(identity.facts.realm, resourceHrn, resource)) return deny('other_organization');
+    if (!this.#sameOrganization(identity.facts.realm, account, resource)) return deny('other_organization');
     const filters = projectFilters.length > 0 ? [...identity.filters, ...projectFilters] : identity.filters;
     if (filters.length > 0 && !categoryEvaluated(filters, 'unscoped', action, resourceHrn, requestScope)) {
       return deny('excluded_by_access_filter');
@@ -246,9 +250,8 @@ export class AuthorizationEngine {
    * Whether a resource belongs to the identity's organization: registered resources by their owner, others by the
    * account of their HRN. HERE-wide HRNs (empty account, or `HERE`) belong to everyone.
    */
-  #sameOrganization(realm: string, resourceHrn: string, resource: ResourceFacts | undefined): boolean {
+  #sameOrganization(realm: string, account: string, resource: ResourceFacts | undefined): boolean {
     if (resource) return resource.realm.toLowerCase() === realm.toLowerCase();
-    const account = parseHrn(resourceHrn)?.account ?? '';
     return account === '' || account === 'HERE' || account.toLowerCase() === realm.toLowerCase();
   }
 
@@ -312,15 +315,16 @@ export class AuthorizationEngine {
     return compiled;
   }
 
-  async #resource(hrn: string): Promise<ResourceFacts | undefined> {
-    const realm = parseHrn(hrn)?.account ?? '';
-    const version = this.#versions.current(realm);
+  /** What is registered about a resource, with its HRN's account; both cached under the account's version. */
+  async #resource(hrn: string): Promise<CachedResource> {
     const cached = this.#resources.get(hrn);
-    if (cached && cached.version === version) return cached.facts;
+    if (cached && cached.version === this.#versions.current(cached.account)) return cached;
+    const account = parseHrn(hrn)?.account ?? '';
+    const version = this.#versions.current(account);
     const epoch = this.#versions.epoch;
-    const facts = await this.#store.resource(hrn);
-    if (this.#versions.epoch === epoch) this.#resources.set(hrn, { version, facts });
-    return facts;
+    const entry: CachedResource = { version, account, facts: await this.#store.resource(hrn) };
+    if (this.#versions.epoch === epoch) this.#resources.set(hrn, entry);
+    return entry;
   }
 }
 

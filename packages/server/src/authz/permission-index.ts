@@ -18,8 +18,14 @@ interface Pattern {
   regex: RegExp | undefined;
 }
 
+/** The statements on one exact HRN: one link per action (usually one or two). */
+interface ExactGrant {
+  action: string;
+  bits: number;
+  next: ExactGrant | undefined;
+}
+
 const escapeRegex = (value: string) => value.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-const SEPARATOR = '\u0000';
 
 /** The regular expression of a resource pattern: `*` matches any run of characters, `:` and `/` included. */
 export function patternRegex(pattern: string): RegExp {
@@ -33,8 +39,8 @@ export function resourceMatches(pattern: string, resource: string): boolean {
 
 /**
  * Permissions compiled for checks that cost the same whether there are ten or a hundred thousand of them: exact
- * HRNs live in one hash map keyed by action and resource; wildcard HRNs are bucketed by their literal prefix, and a
- * check looks only at the buckets whose prefix the resource starts with.
+ * HRNs live in one hash map keyed by resource; wildcard HRNs are bucketed by their literal prefix, and a check looks
+ * only at the buckets whose prefix the resource starts with.
  *
  * @remarks `*` in a resource matches any run of characters, `:` and `/` included (`hrn:here:data:::*`). An action
  * of `*` matches every action.
@@ -43,7 +49,8 @@ export class PermissionIndex {
   static readonly empty = new PermissionIndex([]);
 
   readonly size: number;
-  readonly #exact = new Map<string, number>();
+  /** Exact HRN → its statements: one lookup per check, however many actions are granted on the HRN. */
+  readonly #exact = new Map<string, ExactGrant>();
   readonly #byPrefix = new Map<string, Pattern[]>();
   readonly #prefixLengths: number[];
 
@@ -55,8 +62,7 @@ export class PermissionIndex {
       const bits = effect === 'deny' ? DENY : ALLOW;
       const star = resource.indexOf('*');
       if (star === -1) {
-        const key = action + SEPARATOR + resource;
-        this.#exact.set(key, (this.#exact.get(key) ?? 0) | bits);
+        this.#addExact(action, resource, bits);
         continue;
       }
       const prefix = resource.slice(0, star);
@@ -74,10 +80,23 @@ export class PermissionIndex {
     this.#prefixLengths = [...lengths].sort((a, b) => a - b);
   }
 
+  #addExact(action: string, resource: string, bits: number): void {
+    const first = this.#exact.get(resource);
+    for (let grant = first; grant; grant = grant.next) {
+      if (grant.action === action) {
+        grant.bits |= bits;
+        return;
+      }
+    }
+    this.#exact.set(resource, { action, bits, next: first });
+  }
+
   /** {@link ALLOW} and/or {@link DENY} bits of every statement that covers `action` on `resource`. */
   check(action: string, resource: string): number {
-    let bits =
-      (this.#exact.get(action + SEPARATOR + resource) ?? 0) | (this.#exact.get(`*${SEPARATOR}${resource}`) ?? 0);
+    let bits = 0;
+    for (let grant = this.#exact.get(resource); grant; grant = grant.next) {
+      if (grant.action === action || grant.action === '*') bits |= grant.bits;
+    }
     for (const length of this.#prefixLengths) {
       if (length > resource.length) break;
       const bucket = this.#byPrefix.get(resource.slice(0, length));
