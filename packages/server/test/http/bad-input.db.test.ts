@@ -338,7 +338,7 @@ describe('bad input on every operation of /openapi.json', () => {
       }
     }
     expect(problems).toEqual([]);
-  });
+  }, 180_000);
 
   it('answers junk query parameters with a HERE client error', async () => {
     const problems: string[] = [];
