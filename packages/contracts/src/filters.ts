@@ -28,7 +28,7 @@ export type AccessFilterStatement = z.infer<typeof AccessFilterStatement>;
 
 /** `{type: "custom", name, statements}`; HERE's `virtual` filters (generated from plans) are not supported. */
 export const AccessFilterRequest = z.object({
-  type: z.literal('custom'),
+  type: z.string().refine((value) => value === 'custom', { params: { fieldError: 'invalid' } }),
   name: displayName(200),
   statements: z.array(AccessFilterStatement).min(1).max(100),
 });

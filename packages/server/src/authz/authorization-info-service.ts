@@ -10,9 +10,11 @@ import { parseHrn, resourceTypeAndId } from '@gatehouse/contracts';
 import { identityId, type Principal } from '../auth/principal.js';
 import { AppError } from '../errors/app-error.js';
 import type { IdentityRef, Permission } from '../permissions/permission-repository.js';
+import type { Role } from '../roles/role-repository.js';
 import { pageOf } from '../storage/in-memory-page.js';
 import type { Storage } from '../storage/storage.js';
 import type { Authorizer } from './authorizer.js';
+import { roleBundles } from './role-bundles.js';
 
 const toResponse = (permission: Permission): PermissionsResponse => ({
   id: permission.id,
@@ -138,6 +140,24 @@ export class AuthorizationInfoService {
       });
     }
     return permissions;
+  }
+
+  /** The permissions a role stands for, expanded for its organization and scope (`GET /roles/{role}/permissions`). */
+  rolePermissions(role: Role): ActivePermission[] {
+    const bundle = roleBundles[role.name];
+    if (!bundle) return [];
+    const context = {
+      partition: this.#hrns.partition,
+      realm: role.realm,
+      scopeHrn: role.resourceHrn,
+      roleHrn: this.#hrns.role(role.realm, role.id),
+    };
+    return bundle(context).map((statement) => ({
+      id: '',
+      action: statement.action,
+      effect: statement.effect,
+      resource: statement.resource,
+    }));
   }
 
   /**

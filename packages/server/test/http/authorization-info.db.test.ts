@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { HrnFactory } from '@gatehouse/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthorizationInfoService } from '../../src/authz/authorization-info-service.js';
+import { Authorizer } from '../../src/authz/authorizer.js';
+import { AuthzVersions } from '../../src/authz/authz-versions.js';
+import { AuthorizationEngine } from '../../src/authz/engine.js';
 import type { DatabaseHandle } from '../../src/storage/database.js';
 import { AUTHZ, appWithToken, inviteMember } from '../support/apps.js';
 import { insertGroup, openServerDatabase } from '../support/authz-rows.js';
@@ -154,6 +159,61 @@ describe('authorization information', () => {
         404,
         404001,
       );
+    });
+  });
+});
+
+describe('AuthorizationInfoService, the "permissions of X" computation', () => {
+  let server: TestServer;
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    server = await startTestServer({ mail: false });
+    handle = openServerDatabase(server);
+  });
+  afterAll(async () => {
+    await handle.close();
+    await server.close();
+  });
+
+  it('lists what a group holds and what a role stands for', async () => {
+    const storage = server.gatehouse.storage;
+    const hrns = new HrnFactory('here');
+    const engine = new AuthorizationEngine({
+      store: storage.authz,
+      versions: new AuthzVersions(),
+      partition: 'here',
+      clock: Date.now,
+    });
+    const info = new AuthorizationInfoService({ storage, authorizer: new Authorizer(engine, hrns), hrns });
+
+    const realm = `org-${randomUUID().slice(0, 8)}`;
+    await storage.organizations.insert({ id: realm, name: realm, createdAt: 1, updatedAt: 1 });
+    const groupId = await insertGroup(handle.db, realm);
+    const resource = `hrn:here:data::${realm}:group-catalog`;
+    await storage.permissions.grant({
+      realm,
+      identityId: groupId,
+      action: 'read',
+      resourceHrn: resource,
+      effect: 'allow',
+      createdAt: 1,
+    });
+    const ofGroup = await info.unscopedPermissions({ id: groupId, realm, kind: 'group' });
+    expect(ofGroup).toEqual([{ id: expect.stringMatching(/^PERM-/), action: 'read', effect: 'allow', resource }]);
+
+    const role = await storage.roles.ensure(realm, 'GroupAdmin', hrns.group(realm, groupId), 1);
+    const ofRole = info.rolePermissions(role);
+    expect(ofRole).toContainEqual({
+      id: '',
+      action: 'manageMembers',
+      effect: 'allow',
+      resource: hrns.group(realm, groupId),
+    });
+    expect(ofRole).toContainEqual({
+      id: '',
+      action: 'manageEntities',
+      effect: 'allow',
+      resource: hrns.role(realm, role.id),
     });
   });
 });

@@ -15,7 +15,7 @@ import type { FilterService } from '../../filters/filter-service.js';
 import { defineRoute, noContent, ok } from '../route.js';
 
 const AUTHZ = '/authorization/v1.1';
-const Reference = z.string().min(1).max(2048);
+const Reference = z.string().min(1).max(512);
 const FilterParams = z.object({ filter: Reference });
 const RealmParams = z.object({ realm: z.string().min(1).max(64) });
 const MemberParams = RealmParams.extend({ member: z.string().min(1).max(512) });

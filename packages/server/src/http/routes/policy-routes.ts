@@ -120,24 +120,47 @@ export function createPolicyRoutes({ policies }: { policies: PolicyService }) {
       handler: async ({ principal, params, query }) =>
         ok(await policies.memberPlans(principal, params.realm, params.member, query)),
     }),
-    ...(['policy', 'plan'] as const).flatMap((kind) =>
-      (['PUT', 'DELETE'] as const).map((method) =>
+    ...(['PUT', 'DELETE'] as const).flatMap((method) => {
+      const verb = method === 'PUT' ? 'Attach' : 'Detach';
+      const description = 'Gatehouse extension. Needs `managePolicies` (`managePlans` for plans) on the organization.';
+      return [
         defineRoute({
           ...common,
           method,
-          url: `${AUTHZ}/realms/:realm/members/:member/${kind === 'policy' ? 'policies/:source' : 'plans/:source'}`,
-          operationId: `${method === 'PUT' ? 'attach' : 'detach'}Member${kind === 'policy' ? 'Policy' : 'Plan'}`,
-          summary: `${method === 'PUT' ? 'Attach a' : 'Detach a'} ${kind} ${method === 'PUT' ? 'to' : 'from'} a member`,
-          description: `Gatehouse extension. Needs \`${kind === 'policy' ? 'managePolicies' : 'managePlans'}\` on the organization. Idempotent.`,
-          params: MemberParams.extend({ source: Reference }),
+          url: `${AUTHZ}/realms/:realm/members/:member/policies/:policy`,
+          operationId: `${verb.toLowerCase()}MemberPolicy`,
+          summary: `${verb} a policy ${method === 'PUT' ? 'to' : 'from'} a member`,
+          description: `${description} Idempotent.`,
+          params: MemberParams.extend({ policy: Reference }),
           responses: { 204: z.undefined() },
           async handler({ principal, params }) {
-            await policies.setAttachment(principal, params.realm, params.member, kind, params.source, method === 'PUT');
+            await policies.setAttachment(
+              principal,
+              params.realm,
+              params.member,
+              'policy',
+              params.policy,
+              method === 'PUT',
+            );
             return noContent();
           },
         }),
-      ),
-    ),
+        defineRoute({
+          ...common,
+          method,
+          url: `${AUTHZ}/realms/:realm/members/:member/plans/:plan`,
+          operationId: `${verb.toLowerCase()}MemberPlan`,
+          summary: `${verb} a plan ${method === 'PUT' ? 'to' : 'from'} a member`,
+          description: `${description} Idempotent.`,
+          params: MemberParams.extend({ plan: Reference }),
+          responses: { 204: z.undefined() },
+          async handler({ principal, params }) {
+            await policies.setAttachment(principal, params.realm, params.member, 'plan', params.plan, method === 'PUT');
+            return noContent();
+          },
+        }),
+      ];
+    }),
     defineRoute({
       ...common,
       method: 'POST',
