@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  signIn,
   signUpAndSignIn,
   signUpOrganization,
   strongPassword,
@@ -32,9 +33,19 @@ describe('the web console in a real browser', () => {
     await server?.close();
   });
 
+  /** Script errors and Content-Security-Policy violations of every page: each test ends with none. */
+  const pageProblems: string[] = [];
+  afterEach(() => {
+    expect(pageProblems.splice(0)).toEqual([]);
+  });
+
   async function newPage(options?: { phone?: boolean }) {
     const opened = await openPage(browser, options);
     contexts.push(opened.context);
+    opened.page.on('pageerror', (error) => pageProblems.push(error.message));
+    opened.page.on('console', (message) => {
+      if (/Content.Security.Policy/i.test(message.text())) pageProblems.push(message.text());
+    });
     return opened.page;
   }
 
@@ -271,7 +282,6 @@ describe('the web console in a real browser', () => {
     expect((await withKey(rotatedKey)).status).toBe(200);
     expect((await withKey(firstKey)).status).toBe(401);
     await expect(apiKeys.getByRole('listitem').count()).resolves.toBe(1);
-    await screenshot(page, 'app');
 
     const credentials = page.getByRole('region', { name: 'OAuth 2.0 credentials' });
     const downloading = page.waitForEvent('download');
@@ -331,5 +341,64 @@ describe('the web console in a real browser', () => {
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, 'account-phone');
+  });
+
+  it('adds an app manager and shares the app with another member of the organization', async () => {
+    const admin = await signUpAndSignIn(server.api);
+    const member = await addMember(server, admin);
+    const page = await newPage();
+    await signInThroughPage(page, server.url, admin);
+    await page.getByRole('link', { name: 'Apps' }).click();
+    await page.getByRole('button', { name: 'Generate app' }).click();
+    await page.getByLabel('App name').fill('Shared app');
+    await page.getByRole('button', { name: 'Generate app' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Shared app' }).waitFor();
+    const appHrn = (await page.locator('dd code').nth(1).textContent()) ?? '';
+
+    const sharing = page.getByRole('region', { name: 'Managers and sharing' });
+    await sharing.getByLabel('User, app or group ID').fill(member.userId);
+    await sharing.getByLabel('Access').selectOption('manage');
+    await sharing.getByRole('button', { name: 'Grant access' }).click();
+    await sharing.getByRole('status').filter({ hasText: 'Manager added.' }).waitFor();
+    await sharing.getByRole('cell', { name: 'manage, read, write' }).waitFor();
+    const memberToken = (await signIn(server.api, member)).accessToken;
+    const asMember = (action: string) =>
+      server.api.get(`/authentication/v1.1/apps?action=${action}`, { token: memberToken });
+    expect((await asMember('manage')).body.items.map((app: { hrn: string }) => app.hrn)).toEqual([appHrn]);
+    expect((await asMember('share')).body.items).toEqual([]);
+
+    await sharing.getByRole('button', { name: `Remove access of ${member.userId}` }).click();
+    await sharing.getByRole('status').filter({ hasText: 'Access removed.' }).waitFor();
+    expect((await asMember('manage')).body.items).toEqual([]);
+    await sharing.getByLabel('User, app or group ID').fill(member.userId);
+    await sharing.getByLabel('Access').selectOption('share');
+    await sharing.getByRole('button', { name: 'Grant access' }).click();
+    await sharing.getByRole('status').filter({ hasText: 'App shared.' }).waitFor();
+    expect((await asMember('share')).body.items.map((app: { hrn: string }) => app.hrn)).toEqual([appHrn]);
+  });
+});
+
+describe('a console session past its access token', () => {
+  it('refreshes the session cookies once the access token expired, and goes on', async () => {
+    let now = Date.now();
+    const server = await startTestServer({ clock: () => now });
+    const browser = await launchBrowser();
+    try {
+      const account = await signUpOrganization(server.api);
+      const { context, page } = await openPage(browser);
+      await signInThroughPage(page, server.url, account);
+      const before = (await context.cookies()).find((cookie) => cookie.name === 'gh_session')?.value;
+      now += 2 * 3600_000; // the one-hour access token has expired; the refresh token has not
+      const refreshed = page.waitForResponse((response) => response.url().endsWith('/web/session/refresh'));
+      await page.getByRole('link', { name: 'Apps' }).click();
+      expect((await refreshed).status()).toBe(200);
+      await page.getByText('No apps yet.').waitFor();
+      const after = (await context.cookies()).find((cookie) => cookie.name === 'gh_session')?.value;
+      expect(after).toBeTruthy();
+      expect(after).not.toBe(before);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
   });
 });

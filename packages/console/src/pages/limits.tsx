@@ -2,12 +2,12 @@ import { get, page, query, segment } from '../api';
 import { useSession } from '../session';
 import { Pager, PageTitle, useLoad, usePaging } from '../ui';
 
-/** HERE's `RealmLimit` (notes-authz-v11.md); `current` where the server counts it. */
+/** HERE's `RealmLimit` (notes-authz-v11.md), with Gatehouse's description of what it counts. */
 interface RealmLimit {
   hrn: string;
   type: string;
   maximum: number;
-  current?: number;
+  description?: string;
 }
 
 export function LimitsPage() {
@@ -33,7 +33,7 @@ export function LimitsPage() {
             <tr>
               <th scope="col">Limit</th>
               <th scope="col">Maximum</th>
-              <th scope="col">Current</th>
+              <th scope="col">What it counts</th>
             </tr>
           </thead>
           <tbody>
@@ -41,7 +41,7 @@ export function LimitsPage() {
               <tr key={limit.hrn}>
                 <td data-label="Limit">{limit.type}</td>
                 <td data-label="Maximum">{limit.maximum}</td>
-                <td data-label="Current">{limit.current ?? '—'}</td>
+                <td data-label="What it counts">{limit.description ?? '—'}</td>
               </tr>
             ))}
           </tbody>
