@@ -242,6 +242,12 @@ describe('the web console in a real browser', () => {
     const admin = await signUpOrganization(server.api);
     const page = await newPage();
     await signInThroughPage(page, server.url, admin);
+    // Every API call of a signed-in page repeats the session's CSRF token.
+    const calls: Array<{ url: string; csrf: string | undefined }> = [];
+    page.on('request', (request) => {
+      if (request.resourceType() === 'fetch')
+        calls.push({ url: request.url(), csrf: request.headers()['x-csrf-token'] });
+    });
     await page.getByRole('link', { name: 'Apps' }).click();
     await page.getByRole('heading', { level: 1, name: 'Apps' }).waitFor();
     await page.getByRole('button', { name: 'Generate app' }).click();
@@ -323,6 +329,9 @@ describe('the web console in a real browser', () => {
     await page.getByRole('dialog', { name: 'Delete this app?' }).getByRole('button', { name: 'Delete app' }).click();
     await page.getByRole('heading', { level: 1, name: 'Apps' }).waitFor();
     await page.getByText('No apps yet.').waitFor();
+    const csrf = (await page.context().cookies()).find((cookie) => cookie.name === 'gh_csrf')?.value;
+    expect(calls.length).toBeGreaterThan(10);
+    expect(calls.filter((call) => call.csrf !== csrf)).toEqual([]);
   });
 
   it('is usable with the keyboard alone, and on a phone-sized screen', async () => {
