@@ -75,6 +75,36 @@ describe('the web console in a real browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
   });
 
+  it("edits the profile and changes the password, with the server's field errors on the fields", async () => {
+    const account = await signUpOrganization(server.api);
+    const page = await newPage();
+    await signInThroughPage(page, server.url, account);
+    const profile = page.getByRole('region', { name: 'Profile' });
+    await profile.getByLabel('First name').fill('Augusta');
+    await profile.getByLabel('Country code').fill('not a country');
+    await profile.getByRole('button', { name: 'Save profile' }).click();
+    await profile.getByRole('alert').waitFor();
+    await expect(profile.getByLabel('Country code').getAttribute('aria-invalid')).resolves.toBe('true');
+    await profile.getByLabel('Country code').fill('GBR');
+    await profile.getByRole('button', { name: 'Save profile' }).click();
+    await profile.getByRole('status').filter({ hasText: 'Your profile is saved.' }).waitFor();
+    await page.getByRole('banner').getByText('Augusta Lovelace').waitFor();
+
+    const password = page.getByRole('region', { name: 'Change password' });
+    const newPassword = strongPassword();
+    await password.getByLabel('Current password').fill('not my password at all');
+    await password.getByLabel('New password').fill(newPassword);
+    await password.getByRole('button', { name: 'Change password' }).click();
+    await password.getByRole('alert').waitFor();
+    await password.getByLabel('Current password').fill(account.password);
+    await password.getByLabel('New password').fill(newPassword);
+    await password.getByRole('button', { name: 'Change password' }).click();
+    await password.getByRole('status').filter({ hasText: 'Your password is changed.' }).waitFor();
+    await expect(password.getByLabel('New password').inputValue()).resolves.toBe('');
+    const signedIn = await server.api.post('/web/session', { email: account.email, password: newPassword });
+    expect(signedIn.status).toBe(200);
+  });
+
   it('asks for the orgId only when the email address is in several organizations', async () => {
     const email = uniqueEmail('twice');
     const password = strongPassword();
