@@ -41,6 +41,8 @@ export default defineConfig(async () => {
   });
   return {
     test: {
+      // The server serves the console's build: build it once before any project starts a server.
+      globalSetup: ['packages/console/test/build-console.ts'],
       projects: [
         {
           test: {

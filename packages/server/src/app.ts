@@ -61,6 +61,7 @@ import { KeyRing } from './tokens/key-ring.js';
 import { OneTimeLinks } from './tokens/one-time-links.js';
 import { AccountService } from './users/account-service.js';
 import { RecoveryService } from './users/recovery-service.js';
+import { registerConsole } from './web/console.js';
 import { Links } from './web/links.js';
 import { registerWebPages } from './web/pages.js';
 
@@ -333,6 +334,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
           });
         },
         (app) => registerWebPages(app),
+        (app) => registerConsole(app),
       ],
     });
     closers.push(() => http.close());

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { escapeHtml } from '../mail/templates.js';
+import { CONSOLE_PATH } from './console.js';
 
 const asset = (name: string) => readFileSync(new URL(`../../assets/${name}`, import.meta.url), 'utf8');
 
@@ -18,7 +19,6 @@ interface Field {
   type?: string;
   autocomplete?: string;
   required?: boolean;
-  hidden?: boolean;
   hint?: string;
 }
 
@@ -28,13 +28,12 @@ interface PageDefinition {
   title: string;
   intro: string;
   form?: { fields: Field[]; submit: string };
-  extra?: string;
 }
 
 function renderField(field: Field): string {
   const id = `field-${field.name}`;
   const hint = field.hint ? `<small id="${id}-hint">${escapeHtml(field.hint)}</small>` : '';
-  return `<div class="field"${field.hidden ? ' hidden' : ''} data-field="${field.name}">
+  return `<div class="field" data-field="${field.name}">
   <label for="${id}">${escapeHtml(field.label)}</label>
   <input id="${id}" name="${field.name}" type="${field.type ?? 'text'}"${field.autocomplete ? ` autocomplete="${field.autocomplete}"` : ''}${field.required ? ' required' : ''}${hint ? ` aria-describedby="${id}-hint ${id}-error"` : ` aria-describedby="${id}-error"`}>
   ${hint}<p class="field-error" id="${id}-error" role="alert"></p>
@@ -60,7 +59,6 @@ function renderPage(definition: PageDefinition): string {
 <p class="intro">${escapeHtml(definition.intro)}</p>
 <div class="status" role="status" aria-live="polite"></div>
 ${form}
-${definition.extra ?? ''}
 </main>
 </body>
 </html>`;
@@ -76,31 +74,6 @@ const password = (name: string, label: string, autocomplete = 'new-password'): F
 });
 
 const pages: PageDefinition[] = [
-  {
-    path: '/sign-in',
-    page: 'sign-in',
-    title: 'Sign in',
-    intro: 'Sign in with your email address and password.',
-    form: {
-      submit: 'Sign in',
-      fields: [
-        { name: 'email', label: 'Email address', type: 'email', autocomplete: 'username', required: true },
-        password('password', 'Password', 'current-password'),
-        {
-          name: 'realm',
-          label: 'orgId',
-          hidden: true,
-          hint: 'Your email address has accounts in several organizations.',
-        },
-      ],
-    },
-    extra: `<nav class="links" aria-label="Account help">
-<button type="button" class="link" data-action="forgot-password">Forgot your password?</button>
-<button type="button" class="link" data-action="forgot-orgid">Forgot your orgId?</button>
-<button type="button" class="link" data-action="request-invitation">Request invitation again</button>
-</nav>
-<section class="account" hidden aria-label="Your account"></section>`,
-  },
   {
     path: '/setup',
     page: 'setup',
@@ -160,7 +133,9 @@ function sendHtml(reply: FastifyReply, html: string) {
 export function registerWebPages(app: FastifyInstance): void {
   const rendered = pages.map((definition) => ({ path: definition.path, html: renderPage(definition) }));
   for (const { path, html } of rendered) app.get(path, async (_request, reply) => sendHtml(reply, html));
-  app.get('/', async (_request, reply) => reply.redirect('/sign-in'));
+  // Sign-in lives in the console; `/sign-in` stays the address mails and the start-up banner give.
+  app.get('/sign-in', async (_request, reply) => reply.redirect(`${CONSOLE_PATH}/sign-in`));
+  app.get('/', async (_request, reply) => reply.redirect(`${CONSOLE_PATH}/sign-in`));
 
   const script = asset('pages.js');
   const styles = asset('gatehouse.css');

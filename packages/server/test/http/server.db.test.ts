@@ -68,7 +68,10 @@ function registeredRoutes(tree: string): Set<string> {
     const match = /^(.*?)[└├]── (.+?)(?: \(([A-Z, ]+)\))?$/.exec(line);
     if (!match) continue;
     const depth = (match[1] ?? '').length / 4;
-    const path = (depth === 0 ? '' : (stack[depth - 1] ?? '')) + (match[2] ?? '');
+    const parent = depth === 0 ? '' : (stack[depth - 1] ?? '');
+    // A wildcard under `/console` prints as `* `: its slash belongs between them.
+    const segment = match[2] === '*' && !parent.endsWith('/') ? '/*' : (match[2] ?? '');
+    const path = parent + segment;
     stack[depth] = path;
     for (const method of (match[3] ?? '').split(', ').filter((name) => name !== '' && name !== 'HEAD')) {
       routes.add(`${method} ${path.replace(/:(\w+)/g, '{$1}')}`);
