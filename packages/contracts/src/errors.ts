@@ -350,11 +350,6 @@ export const errorCatalogue = {
     errorCode: 404773, // gatehouse
     message: 'Access filter not found.',
   },
-  'filter.immutable': {
-    status: 409,
-    errorCode: 409773, // gatehouse
-    message: 'This access filter is managed by HERE and cannot be changed.',
-  },
 
   // --- Sign-in, sign-up and the user account --------------------------------------------------------------------
   'user.invalid_credentials': {

@@ -140,6 +140,7 @@ export class GrantService {
     const entity = await this.#accountEntity(principal, entityType, entityReference);
     const resource = await this.#resource(principal, resourceHrn);
     const held = await this.#heldOn(entity.id, resource.hrn);
+    if (held.length === 0) await this.#authorizer.require(principal, ['share'], resource.hrn);
     for (const action of new Set(held.map((permission) => permission.action))) {
       await this.#authorizer.require(principal, ['share', `removeGrant:${action}`], resource.hrn);
     }
@@ -187,7 +188,7 @@ export class GrantService {
   /**
    * The resource named by an HRN, if grants can be made on it by this caller: Gatehouse's own entities must exist
    * in the caller's organization; registered resources must belong to it; other HRNs must name it, or no
-   * organization (HERE-wide patterns). Anything else is not found.
+   * organization or `HERE` (HERE-wide resources and patterns). Anything else is not found.
    */
   async #resource(principal: Principal, resourceHrn: string): Promise<GrantableResource> {
     const parsed = parseHrn(resourceHrn);
@@ -205,10 +206,11 @@ export class GrantService {
       (parsed.service === 'authorization' && (typed?.type === 'group' || typed?.type === 'project'));
     if (ownEntity && typed) {
       if (!ownRealm || parsed.partition !== this.#hrns.partition) throw notFound();
+      const identity = typed.type === 'project' ? undefined : await this.#storage.permissions.findIdentity(typed.id);
       const exists =
         typed.type === 'project'
           ? (await this.#storage.authz.project(principal.realm, typed.id, [], this.#clock())) !== undefined
-          : (await this.#storage.permissions.findIdentity(typed.id))?.realm === principal.realm;
+          : identity?.realm === principal.realm && identity.kind === typed.type;
       if (!exists) throw notFound();
       return { hrn: resourceHrn, realm: principal.realm, isApp: false };
     }
@@ -217,7 +219,8 @@ export class GrantService {
       if (registered.realm !== principal.realm) throw notFound();
       return { hrn: resourceHrn, realm: registered.realm, isApp: false };
     }
-    if (ownRealm || parsed.account === '') return { hrn: resourceHrn, realm: principal.realm, isApp: false };
+    const hereWide = parsed.account === '' || parsed.account === 'HERE';
+    if (ownRealm || hereWide) return { hrn: resourceHrn, realm: principal.realm, isApp: false };
     throw notFound();
   }
 

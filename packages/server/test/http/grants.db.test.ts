@@ -130,6 +130,7 @@ describe('grants on any resource, and Account v1 sharing', () => {
         `hrn:here:authorization::${alice.realm}:group/GROUP-${randomUUID()}`,
         `hrn:here:authorization::${alice.realm}:project/no-such-project`,
         `hrn:here:account::${alice.realm}:user/HERE-${randomUUID()}`,
+        `hrn:here:account::${alice.realm}:user/${groupId}`,
       ]) {
         expectError(
           await server.api.post(grantPath(missing, bob.userId, 'read', 'user'), undefined, {
@@ -252,6 +253,9 @@ describe('grants on any resource, and Account v1 sharing', () => {
         400,
         400200,
       );
+      const removeAll = `/permissions?hrn=${encodeURIComponent(resource)}&userId=${bob.userId}`;
+      expectError(await server.api.delete(removeAll, { token: bob.accessToken }), 403, 403403);
+      expect((await server.api.delete(removeAll, { token: rita.accessToken })).status).toBe(204);
     });
 
     it('enforces MaxPermissionsPerEntity (100,000)', async () => {
