@@ -29,7 +29,8 @@ export function listMigrations(dialect: Dialect): Migration[] {
 
 /**
  * Applies the migrations not applied yet, each in its own transaction together with its bookkeeping row, and returns
- * the names applied. On PostgreSQL an advisory lock makes nodes that start together take turns.
+ * the names applied. On PostgreSQL an advisory lock makes nodes that start together take turns; the lock is held on
+ * one pooled connection while the scripts run on others, so the pool needs at least two connections.
  */
 export async function migrate(handle: DatabaseHandle): Promise<string[]> {
   const run = async () => {
