@@ -180,6 +180,28 @@ export class AuthorizationInfoService {
   }
 
   /**
+   * `GET /authorization/v1.1/groups/{groupId}/permissions`: a group's unscoped permissions (granted to it, from the
+   * policies attached to it). Needs `readPermissions` on the group (its GroupAdmins, OrgAdmins); a group of another
+   * organization is not found.
+   */
+  async groupPermissionsPage(
+    principal: Principal,
+    groupReference: string,
+    page: { limit?: number | undefined; pageToken?: string | undefined },
+  ) {
+    const id = groupReference.startsWith('hrn:')
+      ? groupReference.slice(groupReference.lastIndexOf('/') + 1)
+      : groupReference;
+    const group = await this.#storage.permissions.groupInfo(id);
+    if (!group || group.realm !== principal.realm) throw new AppError('group.not_found');
+    await this.#authorizer.require(principal, ['readPermissions'], this.#hrns.group(group.realm, group.id));
+    const limit = page.limit ?? 100;
+    const permissions = await this.unscopedPermissions({ id: group.id, realm: group.realm, kind: 'group' });
+    const result = pageOf(permissions, limit, page.pageToken);
+    return { limit, total: result.total, items: result.items, ...pickToken(result) };
+  }
+
+  /**
    * A user or app of the caller's organization named by HRN or id, in `/realms/{realm}/members/{member}/…` paths.
    * Anything else, or anything of another organization, is not found.
    */

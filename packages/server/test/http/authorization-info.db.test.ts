@@ -17,6 +17,7 @@ describe('authorization information', () => {
   let alice: SignedIn;
   let bob: SignedIn;
   let mallory: SignedIn;
+  let groupId: string;
   let groupResource: string;
   let bobResources: string[];
 
@@ -37,7 +38,7 @@ describe('authorization information', () => {
       });
     bobResources = [`hrn:here:data::${alice.realm}:first`, `hrn:here:data::${alice.realm}:second`];
     for (const resource of bobResources) await grant(bob.userId, resource);
-    const groupId = await insertGroup(handle.db, alice.realm, [bob.userId]);
+    groupId = await insertGroup(handle.db, alice.realm, [bob.userId]);
     groupResource = `hrn:here:data::${alice.realm}:of-the-group`;
     await grant(groupId, groupResource);
   });
@@ -114,6 +115,26 @@ describe('authorization information', () => {
     const page = await server.api.get('/app/me/authorization/permissions', { token });
     expect(page.body).toEqual({ total: 0, count: 0, data: [] });
     expectError(await server.api.get('/app/me/authorization', { token: bob.accessToken }), 401, 401303);
+  });
+
+  it('GET /groups/{groupId}/permissions lists what a group holds to OrgAdmins, not to plain members or others', async () => {
+    const path = (group: string) => `${AUTHZ}/groups/${encodeURIComponent(group)}/permissions`;
+    const byAdmin = await server.api.get(path(groupId), { token: alice.accessToken });
+    expect(byAdmin.status, byAdmin.text).toBe(200);
+    expect(byAdmin.body.items).toContainEqual({
+      id: expect.stringMatching(/^PERM-/),
+      action: 'read',
+      effect: 'allow',
+      resource: groupResource,
+    });
+    const byHrn = await server.api.get(path(`hrn:here:authorization::${alice.realm}:group/${groupId}`), {
+      token: alice.accessToken,
+    });
+    expect(byHrn.body.items).toEqual(byAdmin.body.items);
+
+    expectError(await server.api.get(path(groupId), { token: bob.accessToken }), 403, 403403);
+    expectError(await server.api.get(path(groupId), { token: mallory.accessToken }), 404, 404780);
+    expectError(await server.api.get(path(`GROUP-${randomUUID()}`), { token: alice.accessToken }), 404, 404780);
   });
 
   describe('GET /realms/{realm}/members/{member}/permissions', () => {

@@ -176,5 +176,22 @@ export function createAccountAuthorizationRoutes({
       handler: async ({ principal, params, query }) =>
         ok(await info.memberPermissions(principal, params.realm, params.member, query)),
     }),
+    defineRoute({
+      method: 'GET',
+      url: '/authorization/v1.1/groups/:groupId/permissions',
+      operationId: 'listGroupPermissions',
+      summary: "A group's unscoped permissions",
+      description:
+        'Granted to the group and from the policies attached to it. Needs `readPermissions` on the group: its ' +
+        'GroupAdmins and OrgAdmins.',
+      tags,
+      auth: 'identity',
+      unscopedOnly: true,
+      params: z.object({ groupId: z.string().min(1).max(512) }),
+      query: PermissionListQuery,
+      responses: { 200: PermissionPageWithToken },
+      handler: async ({ principal, params, query }) =>
+        ok(await info.groupPermissionsPage(principal, params.groupId, query)),
+    }),
   ];
 }
