@@ -1,3 +1,4 @@
+export * from './account.js';
 export * from './adapters.js';
 export * from './client.js';
 export * from './credentials.js';

@@ -69,8 +69,19 @@ export const Permission = z.looseObject({
   serviceId: z.string().optional(),
 });
 export type Permission = z.infer<typeof Permission>;
-/** Member permissions come as `items` (v1.1 PageWithToken), group permissions as `data` (PageWToken). */
-export const PermissionList = z.union([pageWithToken(Permission), pageWToken(Permission)]);
+/**
+ * Member permissions come as `items` (v1.1 PageWithToken), group permissions as `data` (PageWToken); both are
+ * read as `{items, pageToken}`.
+ */
+export const PermissionList = z
+  .union([
+    z.object({ items: z.array(Permission), pageToken: z.string().optional() }),
+    z.object({ data: z.array(Permission), pageToken: z.string().optional() }),
+  ])
+  .transform((page) => ({
+    items: 'items' in page ? page.items : page.data,
+    ...(page.pageToken !== undefined ? { pageToken: page.pageToken } : {}),
+  }));
 
 export const DecisionAction = z.object({ action: z.string().min(1), resource: z.string().min(1) });
 export type DecisionAction = z.infer<typeof DecisionAction>;
