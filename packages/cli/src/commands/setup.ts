@@ -107,12 +107,13 @@ export function registerSetupCommands(program: Command, io: CliIo, exitCode: { v
   const credentials = program.command('credentials').description('Credential profiles');
   credentials
     .command('import <file>')
-    .description('Store a credentials.properties file as a profile (~/.gatehouse/profiles)')
-    .option('--profile <name>', 'Profile name', 'default')
+    .description(
+      'Store a credentials.properties file as a profile (~/.gatehouse/profiles): --profile <name>, default "default"',
+    )
     .action(
       action(
         io,
-        async (context, file: string, options: { profile?: string }) => {
+        async (context, file: string) => {
           let text: string;
           try {
             text = await readFile(file, 'utf8');
@@ -120,7 +121,7 @@ export function registerSetupCommands(program: Command, io: CliIo, exitCode: { v
             throw new CredentialsError(`Cannot read ${file}: ${(error as Error).message}`);
           }
           const parsed = credentialsFromProperties(text, file);
-          const name = options.profile ?? 'default';
+          const name = context.options.profile ?? 'default';
           const stored = await context.profiles.save(name, parsed);
           context.output.result(
             { profile: name, file: stored, accessKeyId: parsed.accessKeyId, tokenEndpointUrl: parsed.tokenEndpointUrl },
