@@ -117,10 +117,11 @@ describe('gatehouse group, project, permissions, authorize', () => {
   });
 
   it('authorize: allow exits 0, deny exits 1', async () => {
-    const own = `hrn:here:account::${app.admin.realm}:app/${app.appId}`;
-    const allowed = await run('authorize', '--action', 'read', '--resource', own);
+    // OrgAdmin may create groups in its organization.
+    const realm = `hrn:here:account::${app.admin.realm}:realm/${app.admin.realm}`;
+    const allowed = await run('authorize', '--action', 'createGroup', '--resource', realm);
     expect(allowed.code, allowed.stderr).toBe(0);
-    expect(allowed.stdout).toBe(`allow: read on ${own}\n`);
+    expect(allowed.stdout).toBe(`allow: createGroup on ${realm}\n`);
     const foreign = 'hrn:here:account::someone-else:app/AAAAAAAAAAAAAAAAAAAA';
     const denied = await run('authorize', '--action', 'manage', '--resource', foreign, '--json');
     expect(denied.code).toBe(1);

@@ -56,8 +56,9 @@ describe('groups, projects and decisions', () => {
   });
 
   it('decision API: allow, deny, and a guard that asks it with the caller token', async () => {
-    const own = `hrn:here:account::${app.admin.realm}:app/${app.appId}`;
-    expect((await client.authorize({ actions: [{ action: 'read', resource: own }] })).decision).toBe('allow');
+    // OrgAdmin may create groups in its organization, and nothing in another one.
+    const own = `hrn:here:account::${app.admin.realm}:realm/${app.admin.realm}`;
+    expect((await client.authorize({ actions: [{ action: 'createGroup', resource: own }] })).decision).toBe('allow');
     const foreign = 'hrn:here:account::elsewhere:app/AAAAAAAAAAAAAAAAAAAA';
     expect((await client.authorize({ actions: [{ action: 'manage', resource: foreign }] })).decision).toBe('deny');
 
@@ -66,7 +67,7 @@ describe('groups, projects and decisions', () => {
     const guard = gatehouseFastifyHook<FastifyRequest, FastifyReply>({
       verifier: new TokenVerifier({ baseUrl: server.url }),
       decisions: new GatehouseClient({ baseUrl: server.url }),
-      require: (request) => [{ action: 'read', resource: request.url.endsWith('/mine') ? own : foreign }],
+      require: (request) => [{ action: 'createGroup', resource: request.url.endsWith('/mine') ? own : foreign }],
     });
     resource.get('/apps/mine', { onRequest: guard }, async () => ({ ok: true }));
     resource.get('/apps/theirs', { onRequest: guard }, async () => ({ ok: true }));
