@@ -1,7 +1,7 @@
 import { errorCatalogue } from '@gatehouse/contracts';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { appPath } from '../../server/test/support/apps.js';
-import { startTestServer, type TestServer } from '../../server/test/support/test-server.js';
+import { freePort, startTestServer, type TestServer } from '../../server/test/support/test-server.js';
 import { GatehouseClient, GatehouseError, GatehouseNetworkError, TokenProvider } from '../src/index.js';
 import { type AppCredentials, appCredentials, countingFetch } from './support.js';
 
@@ -116,11 +116,13 @@ describe('token provider against a real server', () => {
   it('an unreachable server: network error after the retries', async () => {
     const counter = countingFetch();
     const provider = new TokenProvider({
-      credentials: { ...app.credentials, tokenEndpointUrl: 'http://127.0.0.1:9/oauth2/token' },
+      credentials: { ...app.credentials, tokenEndpointUrl: `http://127.0.0.1:${await freePort()}/oauth2/token` },
       fetch: counter.fetch,
       retry: { maxAttempts: 3, baseDelayMs: 5 },
     });
-    await expect(provider.getToken()).rejects.toBeInstanceOf(GatehouseNetworkError);
+    const error = await provider.getToken().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(GatehouseNetworkError);
+    expect((error as Error).message).toContain('ECONNREFUSED');
     expect(counter.count(TOKEN_PATH)).toBe(3);
   });
 });
