@@ -60,11 +60,6 @@ export class Output {
     this.#line([format(headers), format(widths.map((width) => '-'.repeat(width))), ...cells.map(format)].join('\n'));
   }
 
-  /** Progress and notes go to stderr, so that stdout stays clean for pipes. */
-  note(text: string): void {
-    if (!this.quiet && !this.json) this.#io.stderr.write(`${text}\n`);
-  }
-
   #line(text: string): void {
     this.#io.stdout.write(`${text}\n`);
   }

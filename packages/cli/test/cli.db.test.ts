@@ -205,13 +205,14 @@ describe('gatehouse CLI', () => {
       const listed = await run('app', 'key', 'access', 'list', target.clientId);
       expect(listed.stdout).toMatch(new RegExp(`${created.accessKeyId}\\s+true`));
       expect(listed.stdout).not.toContain(created.accessKeySecret);
-      expect((await run('app', 'key', 'access', 'disable', target.clientId, created.accessKeyId)).stdout).toBe(
+      // Access key ids may begin with "-": after "--" they are arguments, never options; the HRN is safe too.
+      expect((await run('app', 'key', 'access', 'disable', target.clientId, '--', created.accessKeyId)).stdout).toBe(
         `Access key ${created.accessKeyId} disabled.\n`,
       );
       expect((await cli(['--credentials', output, 'token', 'get'], { home })).code).toBe(3);
-      expect((await run('app', 'key', 'access', 'enable', target.clientId, created.accessKeyId)).code).toBe(0);
+      expect((await run('app', 'key', 'access', 'enable', target.clientId, created.accessKeyHrn)).code).toBe(0);
       expect((await cli(['--credentials', output, 'token', 'get'], { home })).code).toBe(0);
-      expect((await run('app', 'key', 'access', 'delete', target.clientId, created.accessKeyId)).code).toBe(0);
+      expect((await run('app', 'key', 'access', 'delete', target.clientId, '--', created.accessKeyId)).code).toBe(0);
       expect(expectJson(await run('app', 'key', 'access', 'list', target.clientId, '--json')).keys).toEqual([]);
     });
 

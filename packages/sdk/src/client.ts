@@ -1,5 +1,4 @@
 import {
-  type AccessKey,
   AccessKeyList,
   ApiKey,
   ApiKeyList,
@@ -303,5 +302,3 @@ export class GatehouseClient {
     });
   }
 }
-
-export type { AccessKey, App };
