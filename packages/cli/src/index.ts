@@ -1,0 +1,2 @@
+export { type CliIo, ExitCode } from './io.js';
+export { processIo, run, VERSION } from './run.js';

@@ -1,0 +1,11 @@
+export * from './account.js';
+export * from './adapters.js';
+export * from './client.js';
+export * from './credentials.js';
+export * from './errors.js';
+export * from './oauth1.js';
+export { parseProperties } from './properties.js';
+export * from './token-provider.js';
+export * from './transport.js';
+export * from './verifier.js';
+export * from './wire.js';

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+/**
+ * Wire shapes of HERE's Authorization API v1.1 groups, projects, member permissions and of the decision API
+ * (spec notes-authz-v11.md, here-iam-wire.md §1.9), read leniently: fields a server adds are kept.
+ */
+
+/** `{total, pageToken, count, data}` (older Authorization APIs: groups, group members, realm members). */
+export function pageWToken<T extends z.ZodType>(item: T) {
+  return z.looseObject({
+    total: z.number().int().optional(),
+    pageToken: z.string().optional(),
+    count: z.number().int().optional(),
+    data: z.array(item),
+  });
+}
+
+/** `{limit, pageToken, total?, items}` (newer APIs: projects, project members, permissions). */
+export function pageWithToken<T extends z.ZodType>(item: T) {
+  return z.looseObject({
+    limit: z.number().int().optional(),
+    pageToken: z.string().optional(),
+    total: z.number().int().optional(),
+    items: z.array(item),
+  });
+}
+
+export const Group = z.looseObject({
+  id: z.string(),
+  hrn: z.string(),
+  name: z.string(),
+  description: z.string().optional(),
+  realm: z.string().optional(),
+});
+export type Group = z.infer<typeof Group>;
+export const GroupList = pageWToken(Group);
+
+export const GroupMember = z.looseObject({
+  memberHrn: z.string(),
+  entityType: z.string(),
+  info: z.record(z.string(), z.unknown()).optional(),
+});
+export type GroupMember = z.infer<typeof GroupMember>;
+export const GroupMemberList = pageWToken(GroupMember);
+
+export const Project = z.looseObject({
+  id: z.string(),
+  hrn: z.string(),
+  name: z.string(),
+  description: z.string().optional(),
+});
+export type Project = z.infer<typeof Project>;
+export const ProjectList = pageWithToken(Project);
+
+export const ProjectMember = z.looseObject({
+  project: z.string().optional(),
+  member: z.string(),
+  identityType: z.string(),
+  info: z.record(z.string(), z.unknown()).optional(),
+});
+export type ProjectMember = z.infer<typeof ProjectMember>;
+export const ProjectMemberList = pageWithToken(ProjectMember);
+
+export const Permission = z.looseObject({
+  id: z.string().optional(),
+  action: z.string(),
+  effect: z.string().optional(),
+  resource: z.string().optional(),
+  serviceId: z.string().optional(),
+});
+export type Permission = z.infer<typeof Permission>;
+/**
+ * Member permissions come as `items` (v1.1 PageWithToken), group permissions as `data` (PageWToken); both are
+ * read as `{items, pageToken}`.
+ */
+export const PermissionList = z
+  .union([
+    z.object({ items: z.array(Permission), pageToken: z.string().optional() }),
+    z.object({ data: z.array(Permission), pageToken: z.string().optional() }),
+  ])
+  .transform((page) => ({
+    items: 'items' in page ? page.items : page.data,
+    ...(page.pageToken !== undefined ? { pageToken: page.pageToken } : {}),
+  }));
+
+export const DecisionAction = z.object({ action: z.string().min(1), resource: z.string().min(1) });
+export type DecisionAction = z.infer<typeof DecisionAction>;
+
+export interface DecisionRequest {
+  actions: DecisionAction[];
+  serviceId?: string;
+  /** `and` (default, every action must be allowed) or `or` (one is enough). */
+  operator?: 'and' | 'or';
+  diagnostics?: boolean;
+}
+
+export const DecisionResponse = z.looseObject({
+  identity: z.record(z.string(), z.unknown()).optional(),
+  decision: z.enum(['allow', 'deny']),
+  diagnostics: z.array(z.unknown()).optional(),
+});
+export type DecisionResponse = z.infer<typeof DecisionResponse>;
+
+/** `GET /app/me`: the fields the CLI uses (HERE's answer has more). */
+export const AppIdentity = z.looseObject({ clientId: z.string(), realm: z.string(), hrn: z.string().optional() });
