@@ -106,12 +106,24 @@ describe('gatehouse group, project, permissions, authorize', () => {
     expect(invalid.stderr).toContain('400');
   });
 
-  it('permissions list --user / --app, and exactly one of them', async () => {
+  it('permissions list --user / --app / --group, and exactly one of them', async () => {
     const forApp = await run('permissions', 'list', '--app', app.appId);
     expect(forApp.code, forApp.stderr).toBe(0);
     expect(forApp.stdout).toMatch(/^ACTION\s+RESOURCE\s+EFFECT\n/);
     const forUser = expectJson(await run('permissions', 'list', '--user', app.admin.userId, '--json'));
     expect(forUser.permissions.length).toBeGreaterThan(0);
+    const group = expectJson(await run('group', 'create', 'Auditors', '--json'));
+    const resource = `hrn:here:data::${app.admin.realm}:audit-log`;
+    await server.gatehouse.storage.permissions.grant({
+      realm: app.admin.realm,
+      identityId: group.id,
+      action: 'read',
+      resourceHrn: resource,
+      effect: 'allow',
+      createdAt: Date.now(),
+    });
+    const forGroup = expectJson(await run('permissions', 'list', '--group', group.id, '--json'));
+    expect(forGroup.permissions).toContainEqual(expect.objectContaining({ action: 'read', resource, effect: 'allow' }));
     expect((await run('permissions', 'list')).code).toBe(2);
     expect((await run('permissions', 'list', '--user', app.admin.userId, '--app', app.appId)).code).toBe(2);
   });
