@@ -108,7 +108,7 @@ export class GatehouseClient {
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     schema: T,
-    options: { query?: Query; json?: unknown; token?: string } = {},
+    options: { query?: Query; json?: unknown; token?: string; idempotent?: boolean } = {},
   ): Promise<z.infer<T>> {
     const url = new URL(`${this.baseUrl}${path}`);
     for (const [name, value] of Object.entries(options.query ?? {})) {
@@ -120,6 +120,7 @@ export class GatehouseClient {
         url: url.toString(),
         headers: () => ({ Authorization: `Bearer ${token}` }),
         ...(options.json !== undefined ? { json: options.json } : {}),
+        ...(options.idempotent !== undefined ? { idempotent: options.idempotent } : {}),
       });
     let response: Awaited<ReturnType<typeof send>>;
     try {
@@ -292,6 +293,8 @@ export class GatehouseClient {
    */
   authorize(request: DecisionRequest, token?: string) {
     return this.request('POST', '/decision/authorize', DecisionResponse, {
+      // A question, not a change: safe to ask again.
+      idempotent: true,
       json: {
         ...(request.serviceId !== undefined ? { serviceId: request.serviceId } : {}),
         actions: request.actions,

@@ -128,6 +128,8 @@ export class TokenProvider {
     return this.#transport.send({
       method: 'POST',
       url: tokenEndpointUrl,
+      // Each attempt is signed anew, and a second token does no harm.
+      idempotent: true,
       headers: () => ({
         Authorization: oauthAuthorizationHeader({
           method: 'POST',

@@ -34,6 +34,12 @@ export interface HttpRequest {
   headers?: () => Record<string, string> | Promise<Record<string, string>>;
   /** Sent as JSON. */
   json?: unknown;
+  /**
+   * Whether sending the request twice does no harm (default: GET, PUT and DELETE yes, POST and PATCH no). A request
+   * that is not idempotent is retried only when the server says it did not act on it (429, 503) — never after a 5xx
+   * or a broken connection, when it may have been applied.
+   */
+  idempotent?: boolean;
 }
 
 export interface HttpResponse {
@@ -44,6 +50,8 @@ export interface HttpResponse {
 }
 
 const RETRIED_STATUSES = new Set([429, 500, 502, 503, 504]);
+/** Answers that say the request was refused before anything was done. */
+const NOT_APPLIED_STATUSES = new Set([429, 503]);
 
 export class HttpTransport {
   readonly #fetch: typeof fetch;
@@ -63,11 +71,14 @@ export class HttpTransport {
   }
 
   /**
-   * Sends a request, retrying 429, 5xx and network failures. Answers 2xx; anything else throws a
+   * Sends a request, retrying 429, 5xx and network failures (only 429 and 503 for requests that are not idempotent).
+   * Answers 2xx; anything else throws a
    * {@link GatehouseError}, an unreachable server a {@link GatehouseNetworkError}.
    */
   async send(request: HttpRequest): Promise<HttpResponse> {
     const started = Date.now();
+    const idempotent = request.idempotent ?? !['POST', 'PATCH'].includes(request.method);
+    const retried = idempotent ? RETRIED_STATUSES : NOT_APPLIED_STATUSES;
     for (let attempt = 1; ; attempt += 1) {
       let failure: GatehouseError | GatehouseNetworkError;
       let retryAfterMs: number | undefined;
@@ -75,11 +86,12 @@ export class HttpTransport {
         const response = await this.#attempt(request);
         if (response.status < 400) return response;
         failure = GatehouseError.fromResponse(response.status, response.body, response.headers);
-        if (!RETRIED_STATUSES.has(response.status)) throw failure;
+        if (!retried.has(response.status)) throw failure;
         retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
       } catch (error) {
         if (error instanceof GatehouseError) throw error;
         failure = new GatehouseNetworkError(request.url, error);
+        if (!idempotent) throw failure;
       }
       if (attempt >= this.#retry.maxAttempts) throw failure;
       const ceiling = Math.min(this.#retry.maxDelayMs, this.#retry.baseDelayMs * 2 ** (attempt - 1));

@@ -67,9 +67,28 @@ describe('HttpTransport retries', () => {
       method: 'POST',
       url: peer.url,
       json: {},
+      idempotent: true,
       headers: () => ({ 'X-Attempt': String(++signed) }),
     });
     expect(peer.requests.map((request) => request.headers['x-attempt'])).toEqual(['1', '2']);
+  });
+
+  it('retries a POST only when the server did not act on it (429, 503), never after another 5xx', async () => {
+    const refusedFirst = await scriptedServer([json(503, {}), json(429, {}), json(201, { id: 1 })]);
+    open = refusedFirst.server;
+    const transport = new HttpTransport({ sleep: async () => {}, random: () => 0 });
+    const created = await transport.send({ method: 'POST', url: refusedFirst.url, json: {} });
+    expect(created.body).toEqual({ id: 1 });
+    expect(refusedFirst.requests).toHaveLength(3);
+    refusedFirst.server.close();
+
+    const failedMidway = await scriptedServer([json(500, {}), json(201, { id: 2 })]);
+    open = failedMidway.server;
+    const error = await transport
+      .send({ method: 'POST', url: failedMidway.url, json: {} })
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ httpStatus: 500 });
+    expect(failedMidway.requests).toHaveLength(1);
   });
 
   it('does not retry other refusals and reads the HERE error body', async () => {
