@@ -12,9 +12,10 @@ interface CachedPrincipal {
 
 /**
  * Principals of bearer tokens already verified and looked up, so a token's next requests skip the signature check
- * and the database. An entry is used only while its organization's {@link AuthzVersions} version is the one it was
- * built under: every write that can end a token (revocation, session end, a user or app deactivated or deleted, an
- * access key disabled or deleted) bumps that version once committed, so such a token fails on the very next request.
+ * and the database. An entry is used only while its organization's {@link AuthzVersions} versions (authorization
+ * data and credentials) are the ones it was built under: every write that can end a token (revocation, session end,
+ * a user or app deactivated or deleted, an access key disabled or deleted) bumps one of them once committed, so such
+ * a token fails on the very next request.
  *
  * @remarks Keyed by the whole token string: only the exact token that was verified hits. The versions live in the
  * process, so this cache does too: run one node per database (as for the authorization caches).
@@ -28,16 +29,19 @@ export class PrincipalCache {
     this.#entries = new WeightedLru(capacity);
   }
 
-  /** The version to build an entry under: read it BEFORE reading what the principal depends on. */
+  /**
+   * The version to build an entry under: read it BEFORE reading what the principal depends on. Both versions only
+   * grow, so their sum moves whenever either does.
+   */
   versionOf(realm: string): number {
-    return this.#versions.current(realm);
+    return this.#versions.current(realm) + this.#versions.credentials(realm);
   }
 
   /** A copy of the cached principal of `token`, if it is still current at `now` (epoch ms). */
   get(token: string, now: number): Principal | undefined {
     const entry = this.#entries.get(token);
     if (!entry) return undefined;
-    if (entry.validUntil <= now || entry.version !== this.#versions.current(entry.principal.realm)) {
+    if (entry.validUntil <= now || entry.version !== this.versionOf(entry.principal.realm)) {
       this.#entries.delete(token);
       return undefined;
     }

@@ -1,6 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { DefaultScope } from '../apps/app-repository.js';
-import type { AuthzChange } from '../authz/authz-versions.js';
+import type { CredentialChange } from '../authz/authz-versions.js';
 import { decodePageToken, encodePageToken, type Page } from '../storage/pagination.js';
 import type { AccessKeyRow, Database } from '../storage/tables.js';
 
@@ -35,7 +35,7 @@ export interface AccessKeyRepository {
 }
 
 /** `changed` hears of keys disabled or deleted: tokens they obtained must stop working (cached principals). */
-export function createAccessKeyRepository(db: Kysely<Database>, changed: AuthzChange): AccessKeyRepository {
+export function createAccessKeyRepository(db: Kysely<Database>, changed: CredentialChange): AccessKeyRepository {
   const realmOfKey = async (id: string) =>
     (
       await db

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AuthzChange } from '../authz/authz-versions.js';
+import type { CredentialChange } from '../authz/authz-versions.js';
 import type { Database, SessionRow } from '../storage/tables.js';
 
 export interface Session {
@@ -37,7 +37,7 @@ export interface SessionRepository {
 }
 
 /** `changed` hears of ended sessions: their tokens must stop working (cached principals of the organization). */
-export function createSessionRepository(db: Kysely<Database>, changed: AuthzChange): SessionRepository {
+export function createSessionRepository(db: Kysely<Database>, changed: CredentialChange): SessionRepository {
   const findById = async (id: string) => {
     const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toSession(row);
@@ -46,7 +46,7 @@ export function createSessionRepository(db: Kysely<Database>, changed: AuthzChan
     const userId = ended[0]?.user_id;
     if (userId === undefined) return;
     const user = await db.selectFrom('users').select('realm_id').where('id', '=', userId).executeTakeFirst();
-    changed(user?.realm_id);
+    if (user) changed(user.realm_id);
   };
   return {
     findById,

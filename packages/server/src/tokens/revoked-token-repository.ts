@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AuthzChange } from '../authz/authz-versions.js';
+import type { CredentialChange } from '../authz/authz-versions.js';
 import type { Database } from '../storage/tables.js';
 
 /** Access tokens revoked before they expire (RFC 7009), remembered until they would have expired. */
@@ -10,7 +10,7 @@ export interface RevokedTokenRepository {
   deleteExpired(now: number): Promise<number>;
 }
 
-export function createRevokedTokenRepository(db: Kysely<Database>, changed: AuthzChange): RevokedTokenRepository {
+export function createRevokedTokenRepository(db: Kysely<Database>, changed: CredentialChange): RevokedTokenRepository {
   return {
     async revoke(jti, expiresAt, realm) {
       await db

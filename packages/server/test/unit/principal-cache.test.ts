@@ -37,6 +37,18 @@ describe('PrincipalCache', () => {
     expect(cache.get('token-b', 0)).toBeUndefined();
   });
 
+  it('drops an entry once its organization’s credentials changed, leaving authorization versions alone', () => {
+    const versions = new AuthzVersions();
+    const cache = new PrincipalCache(versions);
+    const authzVersion = versions.current('org-a');
+    cache.set('token-a', principal('org-a'), cache.versionOf('org-a'), 2_000_000);
+    cache.set('token-b', principal('org-b'), cache.versionOf('org-b'), 2_000_000);
+    versions.bumpCredentials('Org-A');
+    expect(cache.get('token-a', 0)).toBeUndefined();
+    expect(cache.get('token-b', 0)).toBeDefined();
+    expect(versions.current('org-a')).toBe(authzVersion);
+  });
+
   it('never stores an entry as current when the version moved while it was built', () => {
     const versions = new AuthzVersions();
     const cache = new PrincipalCache(versions);
