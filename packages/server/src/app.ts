@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { AppService } from './apps/app-service.js';
 import { Authenticator } from './auth/authenticator.js';
+import { PrincipalCache } from './auth/principal-cache.js';
 import { RateLimiter } from './auth/rate-limiter.js';
 import { SignInService } from './authentication/sign-in-service.js';
 import { createAuthorizationApi } from './authz/authorization-api.js';
@@ -185,6 +186,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       hrns,
       clock,
       apiKeyUsage: new UsageRecorder((id, now) => storage.apiKeys.touch(id, now), logger),
+      principals: new PrincipalCache(authzVersions),
     });
     const engine = new AuthorizationEngine({
       store: storage.authz,

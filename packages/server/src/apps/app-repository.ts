@@ -127,7 +127,9 @@ export function createAppRepository(db: Kysely<Database>, changed: AuthzChange):
         set.always_project_scope = flag(changes.defaultScope?.alwaysProjectScope ?? false);
       }
       if (changes.appCodeSealed !== undefined) set.app_code_sealed = changes.appCodeSealed;
-      await db.updateTable('apps').set(set).where('id', '=', id).execute();
+      const row = await db.updateTable('apps').set(set).where('id', '=', id).returning('realm_id').executeTakeFirst();
+      // A deactivated app's tokens stop working: cached principals of the organization are stale.
+      if (row && changes.status !== undefined) changed(row.realm_id);
     },
     async delete(id) {
       const row = await db.selectFrom('apps').select('realm_id').where('id', '=', id).executeTakeFirst();

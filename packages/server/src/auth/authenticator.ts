@@ -8,6 +8,7 @@ import type { Storage } from '../storage/storage.js';
 import type { AccessTokenClaims, AccessTokens } from '../tokens/access-tokens.js';
 import { sessionAccessToken } from '../web/session-cookies.js';
 import type { AppPrincipal, Principal, UserPrincipal } from './principal.js';
+import type { PrincipalCache } from './principal-cache.js';
 
 const BEARER = /^Bearer[ ]+([^\s]+)[ ]*$/i;
 
@@ -23,6 +24,8 @@ export interface AuthenticatorDependencies {
   hrns: HrnFactory;
   apiKeyUsage: UsageRecorder;
   clock: () => number;
+  /** Principals of tokens already checked; without it every request verifies and looks up its token. */
+  principals?: PrincipalCache;
 }
 
 export interface AuthenticationOptions {
@@ -83,14 +86,35 @@ export class Authenticator {
 
   /** @throws AppError 400300, 400600, 400601, 401311, 401424, 401500, 401600, 401701 or 404660 (401) */
   async authenticateToken(token: string, options: AuthenticationOptions = {}): Promise<Principal> {
-    return this.principalFor(await this.#deps.tokens.verify(token), options);
+    const { principals, clock } = this.#deps;
+    const cached = principals?.get(token, clock());
+    if (cached) return cached;
+    const claims = await this.#deps.tokens.verify(token);
+    // Read before the lookups: a write committed after them bumps it, so the entry is stale on the next request.
+    const version = principals?.versionOf(claims.rlm);
+    const checked = await this.#check(claims, options);
+    if (principals && version !== undefined && checked.enabled) {
+      principals.set(token, checked.principal, version, Math.min(claims.exp * 1000, checked.sessionEnd ?? Infinity));
+    }
+    return checked.principal;
   }
 
   /** The principal of verified claims, if its subject, session, key and token are all still good. */
   async principalFor(claims: AccessTokenClaims, options: AuthenticationOptions = {}): Promise<Principal> {
+    return (await this.#check(claims, options)).principal;
+  }
+
+  /**
+   * The principal of `claims`, whether its subject is enabled (a self-deactivated user let in by
+   * `allowSelfDeactivated` is not, and is not cached), and when its session ends.
+   */
+  async #check(
+    claims: AccessTokenClaims,
+    options: AuthenticationOptions,
+  ): Promise<{ principal: Principal; enabled: boolean; sessionEnd?: number }> {
     if (await this.#deps.storage.revokedTokens.isRevoked(claims.jti)) throw new AppError('auth.token_revoked');
     if (claims.sub.startsWith('HERE-')) return this.#user(claims, options.allowSelfDeactivated === true);
-    return this.#app(claims);
+    return { principal: await this.#app(claims), enabled: true };
   }
 
   /** An API key authenticates as its app (spec §3); HERE's answer to a bad key is a plain 401. */
@@ -136,20 +160,25 @@ export class Authenticator {
     };
   }
 
-  async #user(claims: AccessTokenClaims, allowSelfDeactivated: boolean): Promise<UserPrincipal> {
+  async #user(
+    claims: AccessTokenClaims,
+    allowSelfDeactivated: boolean,
+  ): Promise<{ principal: UserPrincipal; enabled: boolean; sessionEnd?: number }> {
     const { storage, hrns, clock } = this.#deps;
     const user = await storage.users.findById(claims.sub);
     if (!user || user.realm !== claims.rlm) throw new AppError('auth.account_not_found');
     if (user.state !== 'enabled' && !(allowSelfDeactivated && user.deactivatedBy === 'self')) {
       throw new AppError('auth.user_not_enabled', { params: { userId: user.id } });
     }
+    let sessionEnd: number | undefined;
     if (claims.sid !== undefined) {
       const session = await storage.sessions.findById(claims.sid);
       if (!session || session.userId !== user.id || session.revokedAt !== undefined || session.expiresAt <= clock()) {
         throw new AppError('auth.token_revoked');
       }
+      sessionEnd = session.expiresAt;
     }
-    return {
+    const principal: UserPrincipal = {
       kind: 'user',
       userId: user.id,
       realm: user.realm,
@@ -160,6 +189,7 @@ export class Authenticator {
       ...(claims.aid !== undefined ? { appId: claims.aid } : {}),
       ...(claims.scp !== undefined ? { scope: claims.scp } : {}),
     };
+    return { principal, enabled: user.state === 'enabled', ...(sessionEnd !== undefined ? { sessionEnd } : {}) };
   }
 
   async #app(claims: AccessTokenClaims): Promise<AppPrincipal> {

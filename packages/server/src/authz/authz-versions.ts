@@ -8,6 +8,7 @@
  */
 export class AuthzVersions {
   readonly #versions = new Map<string, number>();
+  readonly #credentials = new Map<string, number>();
   #everything = 0;
 
   /** Version of an organization's data; it also moves when everything is bumped. */
@@ -33,7 +34,27 @@ export class AuthzVersions {
       this.#versions.set(key, (this.#versions.get(key) ?? 0) + 1);
     }
   }
+
+  /**
+   * Version of an organization's credentials: moves when a session ends, a token is revoked or an access key is
+   * disabled or deleted. Kept apart from {@link current} so that a logout does not make the organization's compiled
+   * permissions stale.
+   */
+  credentials(realm: string): number {
+    return this.#credentials.get(realm.toLowerCase()) ?? 0;
+  }
+
+  /** Marks credentials of organizations changed. */
+  bumpCredentials(...realms: string[]): void {
+    for (const realm of realms) {
+      const key = realm.toLowerCase();
+      this.#credentials.set(key, (this.#credentials.get(key) ?? 0) + 1);
+    }
+  }
 }
 
 /** What repositories call after a write that can change decisions: the organization, or none for "any". */
 export type AuthzChange = (realm?: string) => void;
+
+/** What repositories call after a write that can end tokens without changing decisions: the organization. */
+export type CredentialChange = (realm: string) => void;

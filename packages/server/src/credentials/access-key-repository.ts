@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { DefaultScope } from '../apps/app-repository.js';
+import type { CredentialChange } from '../authz/authz-versions.js';
 import { decodePageToken, encodePageToken, type Page } from '../storage/pagination.js';
 import type { AccessKeyRow, Database } from '../storage/tables.js';
 
@@ -33,7 +34,17 @@ export interface AccessKeyRepository {
   touch(id: string, now: number): Promise<void>;
 }
 
-export function createAccessKeyRepository(db: Kysely<Database>): AccessKeyRepository {
+/** `changed` hears of keys disabled or deleted: tokens they obtained must stop working (cached principals). */
+export function createAccessKeyRepository(db: Kysely<Database>, changed: CredentialChange): AccessKeyRepository {
+  const realmOfKey = async (id: string) =>
+    (
+      await db
+        .selectFrom('access_keys')
+        .innerJoin('apps', 'apps.id', 'access_keys.app_id')
+        .select('apps.realm_id')
+        .where('access_keys.id', '=', id)
+        .executeTakeFirst()
+    )?.realm_id;
   const withApp = (id: string) =>
     db
       .selectFrom('access_keys')
@@ -126,14 +137,18 @@ export function createAccessKeyRepository(db: Kysely<Database>): AccessKeyReposi
       };
     },
     async setEnabled(id, enabled) {
+      const realm = await realmOfKey(id);
       await db
         .updateTable('access_keys')
         .set({ enabled: enabled ? 1 : 0 })
         .where('id', '=', id)
         .execute();
+      if (realm !== undefined) changed(realm);
     },
     async delete(id) {
+      const realm = await realmOfKey(id);
       await db.deleteFrom('access_keys').where('id', '=', id).execute();
+      if (realm !== undefined) changed(realm);
     },
     async touch(id, now) {
       await db.updateTable('access_keys').set({ last_used_at: now }).where('id', '=', id).execute();

@@ -128,7 +128,7 @@ export class TokenService {
         return;
       }
       if (!ownsToken(caller, claims.sub, claims.aid)) throw new AppError('client.token_not_owned');
-      await storage.revokedTokens.revoke(claims.jti, claims.exp * 1000);
+      await storage.revokedTokens.revoke(claims.jti, claims.exp * 1000, claims.rlm);
       return;
     }
     const session = await storage.sessions.findByRefreshToken(sha256(token), clock());

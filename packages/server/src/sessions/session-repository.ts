@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { CredentialChange } from '../authz/authz-versions.js';
 import type { Database, SessionRow } from '../storage/tables.js';
 
 export interface Session {
@@ -35,10 +36,17 @@ export interface SessionRepository {
   deleteExpired(now: number): Promise<number>;
 }
 
-export function createSessionRepository(db: Kysely<Database>): SessionRepository {
+/** `changed` hears of ended sessions: their tokens must stop working (cached principals of the organization). */
+export function createSessionRepository(db: Kysely<Database>, changed: CredentialChange): SessionRepository {
   const findById = async (id: string) => {
     const row = await db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toSession(row);
+  };
+  const sessionsEnded = async (ended: { user_id: string }[]) => {
+    const userId = ended[0]?.user_id;
+    if (userId === undefined) return;
+    const user = await db.selectFrom('users').select('realm_id').where('id', '=', userId).executeTakeFirst();
+    if (user) changed(user.realm_id);
   };
   return {
     findById,
@@ -102,12 +110,14 @@ export function createSessionRepository(db: Kysely<Database>): SessionRepository
       return row && toSession(row);
     },
     async revoke(sessionId, now) {
-      await db
+      const ended = await db
         .updateTable('sessions')
         .set({ revoked_at: now })
         .where('id', '=', sessionId)
         .where('revoked_at', 'is', null)
+        .returning('user_id')
         .execute();
+      await sessionsEnded(ended);
     },
     async revokeAllOfUser(userId, now, keepSessionId) {
       let query = db
@@ -116,7 +126,7 @@ export function createSessionRepository(db: Kysely<Database>): SessionRepository
         .where('user_id', '=', userId)
         .where('revoked_at', 'is', null);
       if (keepSessionId !== undefined) query = query.where('id', '!=', keepSessionId);
-      await query.execute();
+      await sessionsEnded(await query.returning('user_id').execute());
     },
     async deleteExpired(now) {
       const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();

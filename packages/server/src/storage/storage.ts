@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { type AppRepository, createAppRepository } from '../apps/app-repository.js';
 import { createSignInGuardRepository, type SignInGuardRepository } from '../authentication/sign-in-guard-repository.js';
 import { type AuthzStore, createAuthzStore } from '../authz/authz-store.js';
-import type { AuthzChange, AuthzVersions } from '../authz/authz-versions.js';
+import type { AuthzChange, AuthzVersions, CredentialChange } from '../authz/authz-versions.js';
 import { type AccessKeyRepository, createAccessKeyRepository } from '../credentials/access-key-repository.js';
 import { type ApiKeyRepository, createApiKeyRepository } from '../credentials/api-key-repository.js';
 import { createFilterRepository, type FilterRepository } from '../filters/filter-repository.js';
@@ -76,22 +76,27 @@ export interface Storage extends Repositories {
  * Repositories bound to `db`. Writes that can change an authorization decision report the organization to
  * `changed`, which bumps its version once the write is committed.
  */
-function createRepositories(db: Kysely<Database>, dialect: Dialect, changed: AuthzChange): Repositories {
+function createRepositories(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  changed: AuthzChange,
+  credentialsChanged: CredentialChange,
+): Repositories {
   return {
     organizations: createOrganizationRepository(db),
     users: createUserRepository(db, changed),
     roles: createRoleRepository(db, changed),
-    sessions: createSessionRepository(db),
+    sessions: createSessionRepository(db, credentialsChanged),
     signInGuards: createSignInGuardRepository(db),
     oneTimeTokens: createOneTimeTokenRepository(db),
     outbox: createMailOutboxRepository(db),
     invites: createInviteRepository(db),
     signingKeys: createSigningKeyRepository(db),
     apps: createAppRepository(db, changed),
-    accessKeys: createAccessKeyRepository(db),
+    accessKeys: createAccessKeyRepository(db, credentialsChanged),
     apiKeys: createApiKeyRepository(db),
     permissions: createPermissionRepository(db, changed),
-    revokedTokens: createRevokedTokenRepository(db),
+    revokedTokens: createRevokedTokenRepository(db, credentialsChanged),
     groups: createGroupRepository(db, changed),
     roleDirectory: createRoleDirectory(db),
     members: createMemberDirectory(db),
@@ -106,17 +111,27 @@ function createRepositories(db: Kysely<Database>, dialect: Dialect, changed: Aut
 export function createStorage(handle: DatabaseHandle, versions: AuthzVersions): Storage {
   // Outside a transaction a write is committed when it returns; inside one, versions move after the commit.
   const changedNow: AuthzChange = (realm) => (realm === undefined ? versions.bump() : versions.bump(realm));
+  const credentialsChangedNow: CredentialChange = (realm) => versions.bumpCredentials(realm);
   return {
-    ...createRepositories(handle.db, handle.dialect, changedNow),
+    ...createRepositories(handle.db, handle.dialect, changedNow, credentialsChangedNow),
     dialect: handle.dialect,
     authz: createAuthzStore(handle.db),
     async transaction(work) {
       const touched = new Set<string | undefined>();
-      const result = await handle.db
-        .transaction()
-        .execute((transaction) => work(createRepositories(transaction, handle.dialect, (realm) => touched.add(realm))));
+      const credentialsTouched = new Set<string>();
+      const result = await handle.db.transaction().execute((transaction) =>
+        work(
+          createRepositories(
+            transaction,
+            handle.dialect,
+            (realm) => touched.add(realm),
+            (realm) => credentialsTouched.add(realm),
+          ),
+        ),
+      );
       if (touched.has(undefined)) versions.bump();
       else if (touched.size > 0) versions.bump(...([...touched] as string[]));
+      versions.bumpCredentials(...credentialsTouched);
       return result;
     },
     async ping() {

@@ -110,11 +110,14 @@ export function createUserRepository(db: Kysely<Database>, changed: AuthzChange)
         .execute();
     },
     async setState(id, state, deactivatedBy, now) {
-      await db
+      const row = await db
         .updateTable('users')
         .set({ state, deactivated_by: deactivatedBy ?? null, updated_at: now })
         .where('id', '=', id)
-        .execute();
+        .returning('realm_id')
+        .executeTakeFirst();
+      // The user's tokens stop (or start again) working: cached principals of the organization are stale.
+      if (row) changed(row.realm_id);
     },
     async markEmailVerified(id, now) {
       await db.updateTable('users').set({ email_verified: 1, updated_at: now }).where('id', '=', id).execute();
