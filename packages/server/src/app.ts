@@ -206,7 +206,15 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       clock,
       settings: config,
     });
-    const signIn = new SignInService({ storage, hasher, tokens, logger, clock, settings: config });
+    const signIn = new SignInService({
+      storage,
+      hasher,
+      tokens,
+      projects: engineProjectScopes(engine, config.hrnPartition),
+      logger,
+      clock,
+      settings: config,
+    });
     const recovery = new RecoveryService({
       storage,
       accounts,

@@ -92,6 +92,8 @@ export interface SessionRow {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** Project HRN the session's tokens are scoped to (migration 005). */
+  scope: string | null;
 }
 
 export interface RefreshTokenRow {
