@@ -5,6 +5,7 @@ export * from './decisions.js';
 export * from './errors.js';
 export * from './filters.js';
 export * from './grants.js';
+export * from './group-members.js';
 export * from './groups.js';
 export * from './hrn.js';
 export * from './invites.js';
