@@ -10,6 +10,7 @@ export * from './groups.js';
 export * from './hrn.js';
 export * from './invites.js';
 export * from './limits.js';
+export * from './linkable-resources.js';
 export * from './oauth.js';
 export * from './policies.js';
 export * from './projects.js';

@@ -14,6 +14,7 @@ import { decisionReasonText } from '../authz/engine.js';
 import { AppError, fieldError, invalidData, limitReached } from '../errors/app-error.js';
 import { decodePageToken, encodePageToken } from '../storage/pagination.js';
 import type { Repositories, Storage } from '../storage/storage.js';
+import { actionsLinkableInto } from './linkable-service.js';
 import type { ProjectRecord } from './project-repository.js';
 import type { ProjectService } from './project-service.js';
 import type { ResourceLinkRecord, ResourceListFilter, ResourceRecord } from './resource-repository.js';
@@ -334,10 +335,18 @@ export class ResourceService {
         // Homing it where it lives changes nothing (and `share` on it now needs a token scoped to the project).
         if (resource.homeProjectId !== project.id) await authorizer.require(principal, ['share'], resource.hrn);
       } else {
-        if (!resource.referenceable) throw new AppError('resource.not_referenceable');
+        // A resource that is not referenceable may still be linkable to this project or its organization: then
+        // the link allows at most what the linkable resource offers.
+        const linkable = resource.referenceable
+          ? undefined
+          : await actionsLinkableInto(this.#deps.storage, this.#deps.hrns, resource, project);
+        if (!resource.referenceable && linkable === undefined) throw new AppError('resource.not_referenceable');
         if (resource.homeProjectId === project.id) throw new AppError('resource.already_exists');
         if (item.allowedActions === undefined)
           throw invalidData(fieldError(`items[${index}].allowedActions`, 'required'));
+        if (linkable && !linkable.has('*') && item.allowedActions.some((action) => !linkable.has(action))) {
+          throw invalidData(fieldError(`items[${index}].allowedActions`, 'invalid'));
+        }
       }
       additions.push({ resource, externalId: item.externalId ?? '', allowedActions: item.allowedActions ?? [] });
     }
