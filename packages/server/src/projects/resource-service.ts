@@ -114,6 +114,7 @@ export class ResourceService {
       type?: string | undefined;
       access: 'default' | 'manage' | 'readOutsideProject';
       referenceable?: boolean | undefined;
+      linkable?: boolean | undefined;
       limit: number;
       pageToken?: string | undefined;
     },
@@ -125,7 +126,19 @@ export class ResourceService {
     };
     const scopedProject = projectIdOf(principal.scope);
     let filter: ResourceListFilter;
-    if (scopedProject !== undefined) {
+    if (query.linkable) {
+      // Resources that may be linked into the token's project, or into any project of the caller.
+      const id = identityId(principal);
+      const projectIds =
+        scopedProject !== undefined
+          ? [scopedProject]
+          : await storage.projects.projectIdsOf(principal.realm, [id, ...(await authorizer.engine.groupIds(id))]);
+      const targets = [
+        hrns.realm(principal.realm),
+        ...projectIds.map((projectId) => hrns.project(principal.realm, projectId)),
+      ];
+      filter = { ...base, linkableTo: targets };
+    } else if (scopedProject !== undefined) {
       filter = { ...base, projectIds: [scopedProject] };
     } else if (await projects.unscopedCan(principal, ['registerResource'], hrns.realm(principal.realm))) {
       filter = query.access === 'readOutsideProject' ? { ...base, outside: true } : base;

@@ -90,12 +90,42 @@ describe('linkable resources', () => {
     expectError(await reference(third.id, ['read']), 403, 403901);
   });
 
+  it('lists linkable resources with linkable=true: for the token project, or the projects of the caller', async () => {
+    const scopedTo = async (project: string) => {
+      const response = await server.api.post('/oauth2/token', {
+        grantType: 'password',
+        email: alice.email,
+        password: alice.password,
+        scope: project,
+      });
+      expect(response.status, response.text).toBe(200);
+      return response.body.accessToken as string;
+    };
+    const listed = async (token: string, query = '') => {
+      const response = await server.api.get(`${AUTHZ}/resources?linkable=true${query}`, { token });
+      expect(response.status, response.text).toBe(200);
+      return response.body.items.map((item: { hrn: string }) => item.hrn);
+    };
+    expect(await listed(await scopedTo(second.hrn))).toEqual([catalog('cat')]);
+    expect(await listed(await scopedTo(third.hrn))).toEqual([]);
+    expect(await listed(alice.accessToken)).toEqual([catalog('cat')]);
+    expect(await listed(alice.accessToken, '&resourceType=pipeline')).toEqual([]);
+    expect(await listed(bob.accessToken)).toEqual([]);
+    expect(await listed(mallory.accessToken)).toEqual([]);
+    expectError(await server.api.get(`${AUTHZ}/resources?linkable=maybe`, { token: alice.accessToken }), 400, 400200);
+  });
+
   it('makes a resource linkable to the whole organization; reads, changes and removes linkabilities', async () => {
     const made = await makeLinkable({ realmHrn: realmHrn(), allowedActions: ['read', 'write'] });
     expect(made.status, made.text).toBe(201);
     expect(made.body).toEqual({ resource: catalog('cat'), realmHrn: realmHrn(), allowedActions: ['read', 'write'] });
     const linked = await reference(third.id, ['write']);
     expect(linked.status, linked.text).toBe(201);
+    expect(
+      (await server.api.get(`${AUTHZ}/resources?linkable=true`, { token: bob.accessToken })).body.items.map(
+        (item: { hrn: string }) => item.hrn,
+      ),
+    ).toEqual([catalog('cat')]);
 
     const list = await server.api.get(linkablePath(catalog('cat')), { token: scoped });
     expect(list.status, list.text).toBe(200);
