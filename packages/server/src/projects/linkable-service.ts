@@ -165,6 +165,8 @@ export async function actionsLinkableInto(
   resource: ResourceRecord,
   project: ProjectRecord,
 ): Promise<Set<string> | undefined> {
+  // Only a resource that lives in a project is offered; one whose home was taken back is not linkable any more.
+  if (resource.homeProjectId === undefined) return undefined;
   const records = await storage.linkables.forProject(resource.hrn, [
     hrns.project(project.realm, project.id),
     hrns.realm(project.realm),

@@ -197,6 +197,25 @@ describe('linkable resources', () => {
     );
   });
 
+  it('a resource taken out of its home project is not linkable any more', async () => {
+    const roaming = catalog('roaming');
+    const registered = await server.api.post(
+      `${AUTHZ}/resources`,
+      { hrn: roaming, type: 'catalog', home: home.hrn },
+      { token: alice.accessToken },
+    );
+    expect(registered.status, registered.text).toBe(201);
+    expect((await makeLinkable({ realmHrn: realmHrn(), allowedActions: ['read'] }, scoped, roaming)).status).toBe(201);
+    const freed = await server.api.delete(
+      projectPath(home.id, `/resources/${encodeURIComponent(roaming)}?relation=home`),
+      {
+        token: alice.accessToken,
+      },
+    );
+    expect(freed.status, freed.text).toBe(204);
+    expectError(await reference(second.id, ['read'], roaming), 403, 403901);
+  });
+
   it('keeps organizations and non-members out', async () => {
     expectError(await server.api.get(linkablePath(catalog('cat')), { token: mallory.accessToken }), 404, 404903);
     expectError(
