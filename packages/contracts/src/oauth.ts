@@ -15,6 +15,8 @@ export const PasswordGrantRequest = z.object({
   password: Password,
   realm: RealmId.optional(),
   expiresIn: ExpiresIn.optional(),
+  /** One project HRN: the user's access token is scoped to it (the user must be a member). */
+  scope: z.string().max(2048).optional(),
 });
 
 export const RefreshTokenGrantRequest = z.object({
@@ -23,6 +25,8 @@ export const RefreshTokenGrantRequest = z.object({
   /** The C++ SDK sends the previous access token too; when present it must be one of ours for the same user. */
   accessToken: z.string().min(1).max(8192).optional(),
   expiresIn: ExpiresIn.optional(),
+  /** Another project HRN for the session's tokens; absent keeps the session's scope. */
+  scope: z.string().max(2048).optional(),
 });
 
 export const ClientCredentialsGrantRequest = z.object({

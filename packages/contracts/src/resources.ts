@@ -47,6 +47,8 @@ export const ResourceListQuery = z.object({
   type: ResourceType.optional(),
   access: z.enum(['default', 'manage', 'readOutsideProject']).default('default'),
   referenceable: QueryFlag.optional(),
+  /** Only resources linkable to the token's project (scoped) or to the caller's projects or organization. */
+  linkable: QueryFlag.optional(),
   limit: Limit.default(100),
   pageToken: PageToken.optional(),
 });

@@ -29,6 +29,7 @@ import { createCredentialRoutes } from './http/routes/credential-routes.js';
 import { createGrantRoutes } from './http/routes/grant-routes.js';
 import { createGroupRoutes } from './http/routes/group-routes.js';
 import { createInviteRoutes } from './http/routes/invite-routes.js';
+import { createLinkableRoutes } from './http/routes/linkable-routes.js';
 import { createOAuthRoutes } from './http/routes/oauth-routes.js';
 import { createProjectRoutes } from './http/routes/project-routes.js';
 import { createRealmMemberRoutes } from './http/routes/realm-member-routes.js';
@@ -50,6 +51,7 @@ import { TokenService } from './oauth/token-service.js';
 import { type FirstStart, SetupService } from './organizations/setup-service.js';
 import { GrantService } from './permissions/grant-service.js';
 import { engineProjectScopes } from './projects/engine-project-scopes.js';
+import { LinkableService } from './projects/linkable-service.js';
 import { ProjectService } from './projects/project-service.js';
 import { ResourceService } from './projects/resource-service.js';
 import { RoleService } from './roles/role-service.js';
@@ -208,7 +210,15 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       clock,
       settings: config,
     });
-    const signIn = new SignInService({ storage, hasher, tokens, logger, clock, settings: config });
+    const signIn = new SignInService({
+      storage,
+      hasher,
+      tokens,
+      projects: engineProjectScopes(engine, config.hrnPartition),
+      logger,
+      clock,
+      settings: config,
+    });
     const recovery = new RecoveryService({
       storage,
       accounts,
@@ -270,6 +280,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     const roles = new RoleService({ storage, authorizer, members, hrns, clock });
     const projects = new ProjectService({ storage, authorizer, hrns, clock });
     const resources = new ResourceService({ storage, authorizer, projects, hrns, clock });
+    const linkables = new LinkableService({ storage, authorizer, hrns, clock });
 
     const routes: AnyRoute[] = [
       ...createOAuthRoutes({ signIn, tokens: tokenService, clients, authenticator, clock, issuer: config.publicUrl }),
@@ -286,6 +297,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       ...createRealmMemberRoutes({ members }),
       ...createProjectRoutes({ projects }),
       ...createResourceRoutes({ resources }),
+      ...createLinkableRoutes({ linkables }),
       ...createAuthorizationApi({ storage, authorizer, hrns, clock, grants }),
       ...createWebSessionRoutes({ signIn, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds }),
     ];

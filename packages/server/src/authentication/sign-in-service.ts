@@ -4,6 +4,7 @@ import type { Principal } from '../auth/principal.js';
 import type { PasswordHasher } from '../crypto/passwords.js';
 import { randomToken, sha256 } from '../crypto/random.js';
 import { AppError } from '../errors/app-error.js';
+import { type ProjectScopes, resolveProjectScope } from '../oauth/project-scopes.js';
 import type { Storage } from '../storage/storage.js';
 import type { AccessTokens } from '../tokens/access-tokens.js';
 import { normalizeEmail, type User } from '../users/user-repository.js';
@@ -19,6 +20,8 @@ export interface SignInDependencies {
   storage: Storage;
   hasher: PasswordHasher;
   tokens: AccessTokens;
+  /** Membership of the project a scoped sign-in or refresh asks for. */
+  projects: ProjectScopes;
   logger: Logger;
   clock: () => number;
   settings: SignInSettings;
@@ -30,6 +33,8 @@ export interface UserTokens {
   refreshToken: string;
   userId: string;
   realm: string;
+  /** Project HRN the access token is scoped to. */
+  scope?: string;
 }
 
 /** An email address with more accounts than this must give its orgId: every candidate costs one argon2 hash. */
@@ -62,6 +67,7 @@ export class SignInService {
     realm?: string | undefined;
     expiresIn?: number | undefined;
     clientId?: string | undefined;
+    scope?: string | undefined;
   }): Promise<UserTokens> {
     const { storage, hasher, clock, settings } = this.#deps;
     const key = SignInService.lockKey(request.email);
@@ -95,20 +101,32 @@ export class SignInService {
     if (matches.length > 1) throw new AppError('user.realm_required');
 
     const user = matches[0] as User;
+    // Only once the password is right: a refused scope says nothing to whoever does not know it.
+    const scope = await this.#scopeFor(user, request.scope);
     await this.#reactivateIfSelfDeactivated(user);
-    return this.#startSession(user, request.expiresIn, request.clientId);
+    return this.#startSession(user, request.expiresIn, request.clientId, scope);
   }
 
   /**
    * Exchanges a refresh token for new tokens; the presented one stops working. Presenting a used refresh token
-   * again ends the whole session (RFC 6819 §5.2.2.3: the token leaked).
+   * again ends the whole session (RFC 6819 §5.2.2.3: the token leaked). The session keeps its project scope, or takes
+   * the one asked for; either way the user must (still) be a member of the project, checked before the refresh token
+   * is used up so a refused scope does not cost the session.
    */
-  async refresh(request: { refreshToken: string; accessToken?: string | undefined; expiresIn?: number | undefined }) {
+  async refresh(request: {
+    refreshToken: string;
+    accessToken?: string | undefined;
+    expiresIn?: number | undefined;
+    scope?: string | undefined;
+  }): Promise<UserTokens> {
     const { storage, tokens, clock, logger } = this.#deps;
+    const pending = await storage.sessions.findByRefreshToken(sha256(request.refreshToken), clock());
+    const wantedScope = request.scope?.trim() ? request.scope : undefined;
+    const pendingUser = pending && (await storage.users.findById(pending.userId));
+    const checkedScope = pendingUser && (await this.#scopeFor(pendingUser, wantedScope ?? pending?.scope));
     if (request.accessToken !== undefined) {
       // The C++ SDK sends the previous access token along (spec §1.4): it must be ours and of the session's user.
       // Checked before the refresh token is used up, so a bad access token does not cost the session.
-      const pending = await storage.sessions.findByRefreshToken(sha256(request.refreshToken), clock());
       const claims = await tokens.verify(request.accessToken, { ignoreExpiry: true }).catch(() => undefined);
       if (pending && claims?.sub !== pending.userId) throw new AppError('auth.token_invalid');
     }
@@ -124,10 +142,19 @@ export class SignInService {
     const user = await storage.users.findById(session.userId);
     if (!user) throw new AppError('auth.account_not_found');
     if (user.state !== 'enabled') throw new AppError('auth.user_not_enabled', { params: { userId: user.id } });
+    const scope = session.id === pending?.id ? checkedScope : await this.#scopeFor(user, wantedScope ?? session.scope);
+    if (scope !== session.scope) await storage.sessions.setScope(session.id, scope);
     const refreshToken = randomToken();
     await storage.sessions.addRefreshToken(session.id, sha256(refreshToken), clock());
-    const issued = await this.#issueAccessToken(user, session.id, request.expiresIn, session.clientId);
-    return { accessToken: issued.token, expiresIn: issued.expiresIn, refreshToken, userId: user.id, realm: user.realm };
+    const issued = await this.#issueAccessToken(user, session.id, request.expiresIn, session.clientId, scope);
+    return {
+      accessToken: issued.token,
+      expiresIn: issued.expiresIn,
+      refreshToken,
+      userId: user.id,
+      realm: user.realm,
+      ...(scope !== undefined ? { scope } : {}),
+    };
   }
 
   /** Ends the session of the token used (POST /logout): its refresh and access tokens stop working. */
@@ -135,6 +162,12 @@ export class SignInService {
     if (principal.kind === 'user' && principal.sessionId !== undefined) {
       await this.#deps.storage.sessions.revoke(principal.sessionId, this.#deps.clock());
     }
+  }
+
+  /** The project a sign-in or refresh is scoped to: `scope` when given (403109 unless a member), else none. */
+  async #scopeFor(user: User, scope: string | undefined): Promise<string | undefined> {
+    if (scope === undefined || scope.trim() === '') return undefined;
+    return resolveProjectScope(this.#deps.projects, { realm: user.realm, id: user.id }, scope.trim());
   }
 
   async #candidates(email: string, realm: string | undefined): Promise<User[]> {
@@ -162,7 +195,12 @@ export class SignInService {
     this.#deps.logger.info({ userId: user.id }, 'user reactivated by signing in');
   }
 
-  async #startSession(user: User, expiresIn: number | undefined, clientId: string | undefined): Promise<UserTokens> {
+  async #startSession(
+    user: User,
+    expiresIn: number | undefined,
+    clientId: string | undefined,
+    scope: string | undefined,
+  ): Promise<UserTokens> {
     const { storage, clock, settings } = this.#deps;
     const now = clock();
     const sessionId = randomUUID();
@@ -174,18 +212,38 @@ export class SignInService {
         ...(clientId !== undefined ? { clientId } : {}),
         createdAt: now,
         expiresAt: now + settings.refreshTokenTtlSeconds * 1000,
+        ...(scope !== undefined ? { scope } : {}),
       },
       sha256(refreshToken),
     );
-    const issued = await this.#issueAccessToken(user, sessionId, expiresIn, clientId);
-    return { accessToken: issued.token, expiresIn: issued.expiresIn, refreshToken, userId: user.id, realm: user.realm };
+    const issued = await this.#issueAccessToken(user, sessionId, expiresIn, clientId, scope);
+    return {
+      accessToken: issued.token,
+      expiresIn: issued.expiresIn,
+      refreshToken,
+      userId: user.id,
+      realm: user.realm,
+      ...(scope !== undefined ? { scope } : {}),
+    };
   }
 
-  #issueAccessToken(user: User, sessionId: string, expiresIn: number | undefined, clientId: string | undefined) {
+  #issueAccessToken(
+    user: User,
+    sessionId: string,
+    expiresIn: number | undefined,
+    clientId: string | undefined,
+    scope: string | undefined,
+  ) {
     const maximum = this.#deps.settings.userAccessTokenTtlSeconds;
     const ttl = expiresIn === undefined || expiresIn === 0 ? maximum : Math.min(expiresIn, maximum);
     return this.#deps.tokens.issue(
-      { sub: user.id, rlm: user.realm, sid: sessionId, ...(clientId !== undefined ? { aid: clientId } : {}) },
+      {
+        sub: user.id,
+        rlm: user.realm,
+        sid: sessionId,
+        ...(clientId !== undefined ? { aid: clientId } : {}),
+        ...(scope !== undefined ? { scp: scope } : {}),
+      },
       ttl,
       this.#deps.clock(),
     );

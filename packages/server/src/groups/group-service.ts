@@ -1,10 +1,17 @@
-import type { GroupRequest, Group as GroupView, HrnFactory, RealmMember } from '@gatehouse/contracts';
+import type {
+  GroupMember,
+  GroupMemberEntityType,
+  GroupRequest,
+  Group as GroupView,
+  HrnFactory,
+  RealmMember,
+} from '@gatehouse/contracts';
 import { limits, parseHrn, resourceTypeAndId } from '@gatehouse/contracts';
 import { identityId, type Principal } from '../auth/principal.js';
 import type { Authorizer } from '../authz/authorizer.js';
 import { prefixedUuid } from '../crypto/random.js';
 import { AppError, limitReached } from '../errors/app-error.js';
-import type { MemberKind, MemberRef } from '../members/member-directory.js';
+import type { MemberRef } from '../members/member-directory.js';
 import type { MemberService } from '../members/member-service.js';
 import { roleView } from '../roles/role-view.js';
 import type { Repositories, Storage } from '../storage/storage.js';
@@ -98,11 +105,52 @@ export class GroupService {
     await this.#deps.storage.transaction((repositories) => repositories.groups.delete(group, groupHrn));
   }
 
-  /** `GET /groups/{groupId}/members` (GroupMemberPageWToken). */
-  async members(principal: Principal, reference: string, options: PageRequest & { kind?: MemberKind | undefined }) {
+  /**
+   * `GET /groups/{groupId}/members` (GroupMemberPageWToken): users and apps, or with `entityType=invite` the pending
+   * invitations that would add their invitee to the group.
+   */
+  async members(
+    principal: Principal,
+    reference: string,
+    options: PageRequest & { kind?: GroupMemberEntityType | undefined },
+  ): Promise<{ total: number; count: number; data: GroupMember[]; pageToken?: string }> {
     const group = await this.#readable(principal, reference);
-    const page = await this.#deps.storage.groups.listMembers(group.id, options);
+    if (options.kind === 'invite') return this.#invitedMembers(group, options);
+    const page = await this.#deps.storage.groups.listMembers(group.id, {
+      kind: options.kind,
+      pageToken: options.pageToken,
+      count: options.count,
+    });
     const data = await this.#deps.members.views(page.items.map((item) => ({ id: item.memberId, kind: item.kind })));
+    return {
+      total: page.total,
+      count: data.length,
+      data,
+      ...(page.nextPageToken !== undefined ? { pageToken: page.nextPageToken } : {}),
+    };
+  }
+
+  async #invitedMembers(group: Group, options: PageRequest) {
+    const page = await this.#deps.storage.invites.listPending(group.realm, {
+      groupId: group.id,
+      pageToken: options.pageToken,
+      count: options.count,
+    });
+    const data = page.items.map((invite): GroupMember => {
+      const inviteHrn = this.#deps.hrns.invite(invite.realm, invite.id);
+      return {
+        memberHrn: inviteHrn,
+        entityType: 'invite',
+        info: {
+          inviteId: invite.id,
+          inviteHrn,
+          realm: invite.realm,
+          ...(invite.firstname !== undefined ? { firstname: invite.firstname } : {}),
+          ...(invite.lastname !== undefined ? { lastname: invite.lastname } : {}),
+          email: invite.email,
+        },
+      };
+    });
     return {
       total: page.total,
       count: data.length,

@@ -34,8 +34,14 @@ export interface InviteRepository {
   findPending(realm: string, email: string): Promise<Invite | undefined>;
   /** Pending invitations of an email address in every organization. */
   findPendingByEmail(email: string): Promise<Invite[]>;
-  /** Pending invitations of an organization, newest first; `q` matches names and email. */
-  listPending(realm: string, options: { q?: string; pageToken?: string; count: number }): Promise<Page<Invite>>;
+  /**
+   * Pending invitations of an organization, newest first; `q` matches names and email, `groupId` keeps those that
+   * would add the invitee to that group.
+   */
+  listPending(
+    realm: string,
+    options: { q?: string | undefined; groupId?: string | undefined; pageToken?: string | undefined; count: number },
+  ): Promise<Page<Invite>>;
   update(id: string, changes: InviteChanges, now: number): Promise<void>;
   /** Gives a pending invitation a new link and expiry (resend); the old link stops working. */
   renew(id: string, tokenHash: string, expiresAt: number, now: number): Promise<void>;
@@ -92,8 +98,13 @@ export function createInviteRepository(db: Kysely<Database>): InviteRepository {
       const rows = await pending().where('email_normalized', '=', normalizeEmail(email)).execute();
       return rows.map(toInvite);
     },
-    async listPending(realm, { q, pageToken, count }) {
+    async listPending(realm, { q, groupId, pageToken, count }) {
       let query = pending().where('realm_id', '=', realm);
+      if (groupId !== undefined) {
+        // group_ids is a JSON array of at most five ids; a quoted id matches exactly one element.
+        const element = `%${JSON.stringify(groupId).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        query = query.where(sql<boolean>`group_ids LIKE ${element} ESCAPE '\\'`);
+      }
       if (q !== undefined && q !== '') {
         const pattern = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         // ESCAPE is explicit: PostgreSQL escapes with a backslash by default, SQLite has no default escape.

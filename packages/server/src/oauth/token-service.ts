@@ -1,14 +1,14 @@
-import { type HrnFactory, parseHrn, resourceTypeAndId } from '@gatehouse/contracts';
+import type { HrnFactory } from '@gatehouse/contracts';
 import type { DefaultScope } from '../apps/app-repository.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Principal } from '../auth/principal.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
 import { sha256 } from '../crypto/random.js';
-import { AppError, invalidScope } from '../errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import type { Storage } from '../storage/storage.js';
 import type { AccessTokenClaims, AccessTokens } from '../tokens/access-tokens.js';
 import type { AuthenticatedClient } from './client-authenticator.js';
-import type { ProjectScopes } from './project-scopes.js';
+import { type ProjectScopes, resolveProjectScope } from './project-scopes.js';
 
 export interface TokenServiceDependencies {
   storage: Storage;
@@ -22,7 +22,6 @@ export interface TokenServiceDependencies {
 }
 
 const FIFTEEN_MINUTES_MS = 15 * 60_000;
-const SCOPE_CHARACTERS = /^[\x21-\x7e\s]*$/;
 const JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
@@ -109,6 +108,7 @@ export class TokenService {
       sub: user.id,
       realm: user.realm,
       ...(session.clientId !== undefined ? { client_id: session.clientId } : {}),
+      ...(session.scope !== undefined ? { scope: session.scope } : {}),
       exp: Math.floor(session.expiresAt / 1000),
       iat: Math.floor(session.createdAt / 1000),
     };
@@ -150,21 +150,7 @@ export class TokenService {
     }
     const scope = wanted ?? fallback?.scope;
     if (scope === undefined) return undefined;
-    if (!SCOPE_CHARACTERS.test(scope)) throw invalidScope('scopeInvalidCharacter');
-    const projects = scope.split(/\s+/).filter((entry) => entry !== 'openid');
-    if (projects.length > 1) throw new AppError('scope.too_many');
-    const project = projects[0];
-    if (project === undefined) return undefined;
-    const parsed = parseHrn(project);
-    const resource = parsed && resourceTypeAndId(parsed.resource);
-    if (!parsed || resource?.type !== 'project') throw invalidScope('scopeInvalid');
-    if (
-      parsed.account.toLowerCase() !== client.realm.toLowerCase() ||
-      !(await this.#deps.projects.isMember(client.realm, project, client.appId))
-    ) {
-      throw new AppError('scope.not_member');
-    }
-    return project;
+    return resolveProjectScope(this.#deps.projects, { realm: client.realm, id: client.appId }, scope);
   }
 }
 

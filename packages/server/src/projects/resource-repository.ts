@@ -33,6 +33,8 @@ export interface ResourceListFilter {
   outside?: boolean;
   /** Only these resources (besides the project ones). */
   hrns?: readonly string[];
+  /** And only resources linkable to one of these project or realm HRNs. */
+  linkableTo?: readonly string[];
 }
 
 /** Registered resources and their links into projects. */
@@ -90,9 +92,16 @@ export function createResourceRepository(db: Kysely<Database>, changed: AuthzCha
     async list(realm, filter, { limit, pageToken }) {
       const restricted = filter.projectIds !== undefined || filter.outside !== undefined || filter.hrns !== undefined;
       if (restricted && !filter.outside && !filter.projectIds?.length && !filter.hrns?.length) return { items: [] };
+      if (filter.linkableTo !== undefined && filter.linkableTo.length === 0) return { items: [] };
       let query = db.selectFrom('resources').selectAll().where('realm_id', '=', realm);
       if (filter.type !== undefined) query = query.where('type', '=', filter.type);
       if (filter.referenceable !== undefined) query = query.where('referenceable', '=', filter.referenceable ? 1 : 0);
+      if (filter.linkableTo !== undefined) {
+        const targets = [...filter.linkableTo];
+        query = query.where('hrn', 'in', (eb) =>
+          eb.selectFrom('resource_linkables').select('resource_hrn').where('target', 'in', targets),
+        );
+      }
       if (restricted) {
         const projectIds = [...(filter.projectIds ?? [])];
         const hrns = [...(filter.hrns ?? [])];

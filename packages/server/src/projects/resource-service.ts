@@ -14,6 +14,7 @@ import { decisionReasonText } from '../authz/engine.js';
 import { AppError, fieldError, invalidData, limitReached } from '../errors/app-error.js';
 import { decodePageToken, encodePageToken } from '../storage/pagination.js';
 import type { Repositories, Storage } from '../storage/storage.js';
+import { actionsLinkableInto } from './linkable-service.js';
 import type { ProjectRecord } from './project-repository.js';
 import type { ProjectService } from './project-service.js';
 import type { ResourceLinkRecord, ResourceListFilter, ResourceRecord } from './resource-repository.js';
@@ -113,6 +114,7 @@ export class ResourceService {
       type?: string | undefined;
       access: 'default' | 'manage' | 'readOutsideProject';
       referenceable?: boolean | undefined;
+      linkable?: boolean | undefined;
       limit: number;
       pageToken?: string | undefined;
     },
@@ -124,7 +126,19 @@ export class ResourceService {
     };
     const scopedProject = projectIdOf(principal.scope);
     let filter: ResourceListFilter;
-    if (scopedProject !== undefined) {
+    if (query.linkable) {
+      // Resources that may be linked into the token's project, or into any project of the caller.
+      const id = identityId(principal);
+      const projectIds =
+        scopedProject !== undefined
+          ? [scopedProject]
+          : await storage.projects.projectIdsOf(principal.realm, [id, ...(await authorizer.engine.groupIds(id))]);
+      const targets = [
+        hrns.realm(principal.realm),
+        ...projectIds.map((projectId) => hrns.project(principal.realm, projectId)),
+      ];
+      filter = { ...base, linkableTo: targets };
+    } else if (scopedProject !== undefined) {
       filter = { ...base, projectIds: [scopedProject] };
     } else if (await projects.unscopedCan(principal, ['registerResource'], hrns.realm(principal.realm))) {
       filter = query.access === 'readOutsideProject' ? { ...base, outside: true } : base;
@@ -334,10 +348,18 @@ export class ResourceService {
         // Homing it where it lives changes nothing (and `share` on it now needs a token scoped to the project).
         if (resource.homeProjectId !== project.id) await authorizer.require(principal, ['share'], resource.hrn);
       } else {
-        if (!resource.referenceable) throw new AppError('resource.not_referenceable');
+        // A resource that is not referenceable may still be linkable to this project or its organization: then
+        // the link allows at most what the linkable resource offers.
+        const linkable = resource.referenceable
+          ? undefined
+          : await actionsLinkableInto(this.#deps.storage, this.#deps.hrns, resource, project);
+        if (!resource.referenceable && linkable === undefined) throw new AppError('resource.not_referenceable');
         if (resource.homeProjectId === project.id) throw new AppError('resource.already_exists');
         if (item.allowedActions === undefined)
           throw invalidData(fieldError(`items[${index}].allowedActions`, 'required'));
+        if (linkable && !linkable.has('*') && item.allowedActions.some((action) => !linkable.has(action))) {
+          throw invalidData(fieldError(`items[${index}].allowedActions`, 'invalid'));
+        }
       }
       additions.push({ resource, externalId: item.externalId ?? '', allowedActions: item.allowedActions ?? [] });
     }

@@ -9,6 +9,8 @@ export interface Session {
   createdAt: number;
   expiresAt: number;
   revokedAt?: number;
+  /** Project HRN the session's access tokens are scoped to. */
+  scope?: string;
 }
 
 /** What presenting a refresh token found. */
@@ -31,6 +33,8 @@ export interface SessionRepository {
   /** The live session of an unused refresh token, without consuming it (introspection, revocation). */
   findByRefreshToken(tokenHash: string, now: number): Promise<Session | undefined>;
   revoke(sessionId: string, now: number): Promise<void>;
+  /** Changes the project scope of the session's next access tokens (a refresh that asked for another scope). */
+  setScope(sessionId: string, scope: string | undefined): Promise<void>;
   /** Revokes every live session of a user except `keepSessionId`. */
   revokeAllOfUser(userId: string, now: number, keepSessionId?: string): Promise<void>;
   deleteExpired(now: number): Promise<number>;
@@ -50,6 +54,13 @@ export function createSessionRepository(db: Kysely<Database>, changed: Credentia
   };
   return {
     findById,
+    async setScope(sessionId, scope) {
+      await db
+        .updateTable('sessions')
+        .set({ scope: scope ?? null })
+        .where('id', '=', sessionId)
+        .execute();
+    },
     async create(session, refreshTokenHash) {
       await db
         .insertInto('sessions')
@@ -60,6 +71,7 @@ export function createSessionRepository(db: Kysely<Database>, changed: Credentia
           created_at: session.createdAt,
           expires_at: session.expiresAt,
           revoked_at: null,
+          scope: session.scope ?? null,
         })
         .execute();
       await db
@@ -143,5 +155,6 @@ function toSession(row: SessionRow): Session {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     ...(row.revoked_at !== null ? { revokedAt: row.revoked_at } : {}),
+    ...(row.scope !== null ? { scope: row.scope } : {}),
   };
 }

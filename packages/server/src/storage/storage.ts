@@ -14,6 +14,7 @@ import { createMemberDirectory, type MemberDirectory } from '../members/member-d
 import { createOrganizationRepository, type OrganizationRepository } from '../organizations/organization-repository.js';
 import { createPermissionRepository, type PermissionRepository } from '../permissions/permission-repository.js';
 import { createPolicyRepository, type PolicyRepository } from '../policies/policy-repository.js';
+import { createLinkableRepository, type LinkableRepository } from '../projects/linkable-repository.js';
 import { createProjectRepository, type ProjectRepository } from '../projects/project-repository.js';
 import { createResourceRepository, type ResourceRepository } from '../projects/resource-repository.js';
 import { createRoleDirectory, type RoleDirectory } from '../roles/role-directory.js';
@@ -48,6 +49,7 @@ export interface Repositories {
   members: MemberDirectory;
   projects: ProjectRepository;
   resources: ResourceRepository;
+  linkables: LinkableRepository;
   /** Organization policies and plans, and what they are attached to. */
   policies: PolicyRepository;
   /** Access filters and their attachments. */
@@ -102,6 +104,7 @@ function createRepositories(
     members: createMemberDirectory(db),
     projects: createProjectRepository(db, dialect, changed),
     resources: createResourceRepository(db, changed),
+    linkables: createLinkableRepository(db),
     policies: createPolicyRepository(db, changed),
     accessFilters: createFilterRepository(db, changed),
     locks: { identity: (identityId) => lockIdentityRow(db, dialect, identityId) },

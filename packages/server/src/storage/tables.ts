@@ -29,6 +29,7 @@ export interface Database {
   project_attached_policies: ProjectAttachedPolicyRow;
   resources: ResourceRow;
   project_resource_links: ProjectResourceLinkRow;
+  resource_linkables: ResourceLinkableRow;
   policies: PolicyRow;
   plans: PlanRow;
   policy_attachments: PolicyAttachmentRow;
@@ -92,6 +93,8 @@ export interface SessionRow {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** Project HRN the session's tokens are scoped to (migration 005). */
+  scope: string | null;
 }
 
 export interface RefreshTokenRow {
@@ -384,4 +387,15 @@ export interface ResourcePlanAttachmentRow {
   plan_id: string;
   target_realm_id: string;
   created_at: number;
+}
+
+/** Migration 005: resources made linkable to a project or to the whole organization (`project_id` NULL). */
+export interface ResourceLinkableRow {
+  resource_hrn: string;
+  target: string;
+  realm_id: string;
+  project_id: string | null;
+  allowed_actions: string;
+  created_at: number;
+  updated_at: number;
 }

@@ -1,10 +1,10 @@
 import {
   Group,
   GroupList,
+  GroupMemberEntityType,
+  GroupMemberList,
   GroupRequest,
-  MemberEntityType,
   RealmMember,
-  RealmMemberList,
   RoleList,
 } from '@gatehouse/contracts';
 import { z } from 'zod';
@@ -98,8 +98,8 @@ export function createGroupRoutes({ groups }: { groups: GroupService }) {
       operationId: 'listGroupMembers',
       summary: 'Members of a group',
       params: GroupParams,
-      query: CountPageQuery.extend({ entityType: MemberEntityType.optional() }),
-      responses: { 200: RealmMemberList },
+      query: CountPageQuery.extend({ entityType: GroupMemberEntityType.optional() }),
+      responses: { 200: GroupMemberList },
       handler: async ({ principal, params, query }) =>
         ok(
           await groups.members(principal, params.groupId, {

@@ -69,6 +69,7 @@ export function createResourceRoutes({ resources }: { resources: ResourceService
             type: query.resourceType ?? query.type,
             access: query.access,
             referenceable: query.referenceable,
+            linkable: query.linkable,
             limit: query.limit,
             pageToken: query.pageToken,
           }),
