@@ -284,7 +284,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       ...createRealmMemberRoutes({ members }),
       ...createProjectRoutes({ projects }),
       ...createResourceRoutes({ resources }),
-      ...createAuthorizationApi({ storage, authorizer, hrns, clock, grants }),
+      ...createAuthorizationApi({ storage, authorizer, hrns, clock, grants, publicUrl: config.publicUrl }),
       ...createWebSessionRoutes({ signIn, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds }),
     ];
 

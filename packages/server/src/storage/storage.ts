@@ -16,6 +16,10 @@ import { createPermissionRepository, type PermissionRepository } from '../permis
 import { createPolicyRepository, type PolicyRepository } from '../policies/policy-repository.js';
 import { createProjectRepository, type ProjectRepository } from '../projects/project-repository.js';
 import { createResourceRepository, type ResourceRepository } from '../projects/resource-repository.js';
+import {
+  createResourcePolicyRepository,
+  type ResourcePolicyRepository,
+} from '../resource-policies/resource-policy-repository.js';
 import { createRoleDirectory, type RoleDirectory } from '../roles/role-directory.js';
 import { createRoleRepository, type RoleRepository } from '../roles/role-repository.js';
 import { createSessionRepository, type SessionRepository } from '../sessions/session-repository.js';
@@ -52,6 +56,8 @@ export interface Repositories {
   policies: PolicyRepository;
   /** Access filters and their attachments. */
   accessFilters: FilterRepository;
+  /** Resource policies, resource plans and their attachments. */
+  resourcePolicies: ResourcePolicyRepository;
   /**
    * Row locks for check-then-write sequences inside a transaction (limits). Outside a transaction they do nothing
    * useful.
@@ -99,6 +105,7 @@ function createRepositories(db: Kysely<Database>, dialect: Dialect, changed: Aut
     resources: createResourceRepository(db, changed),
     policies: createPolicyRepository(db, changed),
     accessFilters: createFilterRepository(db, changed),
+    resourcePolicies: createResourcePolicyRepository(db, changed),
     locks: { identity: (identityId) => lockIdentityRow(db, dialect, identityId) },
   };
 }
