@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AUTHZ, inviteMember } from '../support/apps.js';
+import { AUTHZ, createAccessKey, createApp, inviteMember, requestAppToken } from '../support/apps.js';
 import { expectError, type SignedIn, signUpAndSignIn } from '../support/fixtures.js';
-import { createProject, projectPath, withServerDatabase } from '../support/projects.js';
+import { addMember, createProject, projectPath, withServerDatabase } from '../support/projects.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 const policyPath = (reference: string, suffix = '') =>
@@ -312,6 +312,44 @@ describe('resource policies and resource plans', () => {
       token: carol.accessToken,
     });
     expect(failed.body.status).toBe('failure');
+  });
+
+  it('with a project-scoped token, a member who manages the project creates resource policies', async () => {
+    const app = await createApp(server.api, alice.accessToken, { name: 'Packager' });
+    const key = await createAccessKey(server.api, alice.accessToken, app.clientId);
+    await addMember(server.api, alice.accessToken, home.id, app.hrn);
+    const scopedToken = async () => {
+      const response = await requestAppToken(server.api, key, { scope: home.hrn });
+      expect(response.status, response.text).toBe(200);
+      return response.body.accessToken as string;
+    };
+    // A member without `manage` on the project may not.
+    expectError(
+      await server.api.post(
+        `${AUTHZ}/resourcePolicies`,
+        { id: uniqueId('app'), name: 'App' },
+        { token: await scopedToken() },
+      ),
+      403,
+      403403,
+    );
+    const roles = await server.api.get(
+      `${AUTHZ}/roles?roleName=ProjectAdmin&resourceHrn=${encodeURIComponent(home.hrn)}`,
+      { token: alice.accessToken },
+    );
+    expect(roles.status, roles.text).toBe(200);
+    const role = roles.body.data[0] as { id: string };
+    const given = await server.api.post(
+      `${AUTHZ}/roles/${role.id}/entities/${encodeURIComponent(app.hrn)}`,
+      undefined,
+      { token: alice.accessToken },
+    );
+    expect(given.status, given.text).toBeLessThan(300);
+    const token = await scopedToken();
+    const created = await server.api.post(`${AUTHZ}/resourcePolicies`, { id: uniqueId('app'), name: 'App' }, { token });
+    expect(created.status, created.text).toBe(201);
+    const read = await server.api.get(policyPath(created.body.hrn), { token });
+    expect(read.status, read.text).toBe(200);
   });
 
   it('holds at most 100 resources (422000)', async () => {

@@ -25,8 +25,8 @@ import { created, defineRoute, noContent, ok } from '../route.js';
 
 const AUTHZ = '/authorization/v1.1';
 const Reference = z.string().min(1).max(512);
-/** A resource HRN, or for DELETE a comma-separated list of them. */
-const ResourceReference = z.string().min(1).max(20_000);
+/** A resource HRN, or for DELETE a comma-separated list of them (path segments stay within 512 characters). */
+const ResourceReference = z.string().min(1).max(512);
 const PolicyParams = z.object({ resourcePolicy: Reference });
 const PolicyResourceParams = PolicyParams.extend({ resource: ResourceReference });
 const PlanParams = z.object({ resourcePlan: Reference });
