@@ -108,7 +108,7 @@ const toPlan = (row: ResourcePlanRow): ResourcePlanRecord => ({
   updatedAt: Number(row.updated_at),
 });
 
-export const toAttachment = (row: ResourcePlanAttachmentRow): ResourcePlanAttachment => ({
+const toAttachment = (row: ResourcePlanAttachmentRow): ResourcePlanAttachment => ({
   planId: row.plan_id,
   target: { kind: row.target_kind, id: row.target_id },
   ...(row.external_id !== null ? { externalId: row.external_id } : {}),
