@@ -568,6 +568,44 @@ export const errorCatalogue = {
     message: '{limit} limit reached. Current value: {current}. Maximum value: {maximum}.',
     action: 'Remove something before adding more.',
   },
+  'resource_policy.not_found': {
+    status: 404,
+    errorCode: 404910, // gatehouse
+    message: 'Resource policy not found.',
+  },
+  'resource_policy.already_exists': {
+    status: 409,
+    errorCode: 409910, // gatehouse
+    message: 'A resource policy with this id already exists.',
+    action: 'Choose another resource policy id.',
+  },
+  'resource_policy.resource_in_policy': {
+    status: 409,
+    errorCode: 409911, // gatehouse
+    message: 'The resource is part of a resource policy: its home cannot be removed.',
+    action: 'Remove the resource from its resource policies first.',
+  },
+  'resource_policy.status_not_found': {
+    status: 404,
+    errorCode: 404912, // gatehouse
+    message: 'No status with this id exists for the resource policy.',
+  },
+  'resource_policy.resource_not_homed': {
+    status: 409,
+    errorCode: 409912, // gatehouse
+    message: 'Only resources homed in a project can be part of a resource policy.',
+    action: 'Add the resource to a project (relation home) first.',
+  },
+  'resource_policy.action_not_linkable': {
+    status: 400,
+    errorCode: 400910, // gatehouse
+    message: 'Resource policies grant only project-linking enabled actions: {actions}.',
+  },
+  'resource_plan.not_found': {
+    status: 404,
+    errorCode: 404911, // gatehouse
+    message: 'Resource plan not found.',
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export interface ErrorDefinition {

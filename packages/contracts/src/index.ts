@@ -15,6 +15,7 @@ export * from './oauth.js';
 export * from './policies.js';
 export * from './projects.js';
 export * from './realms.js';
+export * from './resource-policies.js';
 export * from './resources.js';
 export * from './roles.js';
 export * from './tokens.js';

@@ -43,6 +43,7 @@ export const limits = {
   MaxRealmAccessFilters: { maximum: 100, description: 'Maximum number of custom access filters per organization.' },
   MaxEntityAccessFilters: { maximum: 5, description: 'Maximum number of access filter attachments per identity.' },
   MaxAppApiKeys: { maximum: 2, description: 'Maximum number of live API keys per app.' },
+  MaxResourcePolicyResources: { maximum: 100, description: 'Maximum number of resources per resource policy.' },
 } as const satisfies Record<string, { maximum: number; description: string }>;
 
 export type LimitName = keyof typeof limits;

@@ -298,7 +298,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       ...createProjectRoutes({ projects }),
       ...createResourceRoutes({ resources }),
       ...createLinkableRoutes({ linkables }),
-      ...createAuthorizationApi({ storage, authorizer, hrns, clock, grants }),
+      ...createAuthorizationApi({ storage, authorizer, hrns, clock, grants, publicUrl: config.publicUrl }),
       ...createWebSessionRoutes({ signIn, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds }),
     ];
 

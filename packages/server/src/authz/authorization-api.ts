@@ -5,8 +5,10 @@ import { createAccountAuthorizationRoutes } from '../http/routes/account-authori
 import { createDecisionRoutes } from '../http/routes/decision-routes.js';
 import { createFilterRoutes } from '../http/routes/filter-routes.js';
 import { createPolicyRoutes } from '../http/routes/policy-routes.js';
+import { createResourcePolicyRoutes } from '../http/routes/resource-policy-routes.js';
 import type { GrantService } from '../permissions/grant-service.js';
 import { PolicyService } from '../policies/policy-service.js';
+import { ResourcePolicyService } from '../resource-policies/resource-policy-service.js';
 import type { Storage } from '../storage/storage.js';
 import { AuthorizationInfoService } from './authorization-info-service.js';
 import type { Authorizer } from './authorizer.js';
@@ -18,21 +20,25 @@ export interface AuthorizationApiDependencies {
   hrns: HrnFactory;
   clock: () => number;
   grants: GrantService;
+  /** Base of absolute links in answers. */
+  publicUrl: string;
 }
 
 /**
  * The authorization APIs built on the engine: decisions, sharing, authorization information, organization policies
- * and plans, access filters. One composition point keeps the server's root short.
+ * and plans, access filters, resource policies and plans. One composition point keeps the server's root short.
  */
 export function createAuthorizationApi(deps: AuthorizationApiDependencies): AnyRoute[] {
   const decisions = new DecisionService(deps);
   const info = new AuthorizationInfoService(deps);
   const policies = new PolicyService({ ...deps, info });
   const filters = new FilterService({ ...deps, info });
+  const resourcePolicies = new ResourcePolicyService({ ...deps, info });
   return [
     ...createDecisionRoutes({ decisions }),
     ...createAccountAuthorizationRoutes({ info, grants: deps.grants }),
     ...createPolicyRoutes({ policies }),
     ...createFilterRoutes({ filters }),
+    ...createResourcePolicyRoutes({ service: resourcePolicies }),
   ];
 }

@@ -3,6 +3,7 @@ import type { Database } from '../storage/tables.js';
 import type { AccessFilterStatement } from './access-filters.js';
 import type { Effect, PermissionStatement } from './permission-index.js';
 import type { ProjectPolicyPermission } from './project-policies.js';
+import { loadResourcePlanGrants, type ResourcePlanGrant } from './resource-plan-grants.js';
 
 /** Everything about one identity that its unscoped decisions depend on, as stored. */
 export interface IdentityFacts {
@@ -20,6 +21,8 @@ export interface IdentityFacts {
   projectIds: string[];
   /** Statements of the access filters attached to the identity, its organization and its roles. */
   filterStatements: AccessFilterStatement[];
+  /** Resources reached through the resource plans attached to the identity, its groups or its organization. */
+  resourcePlanGrants: ResourcePlanGrant[];
 }
 
 export interface ProjectFacts {
@@ -176,6 +179,7 @@ export function createAuthzStore(db: Kysely<Database>): AuthzStore {
           ],
           now,
         ),
+        resourcePlanGrants: await loadResourcePlanGrants(db, identity.realm_id, holders, now),
       };
     },
 

@@ -10,6 +10,7 @@ import {
   ProjectGrant,
   type ProjectPolicyPermission,
 } from './project-policies.js';
+import { ResourcePlanIndex } from './resource-plan-grants.js';
 import { memberBaseline, roleBundles } from './role-bundles.js';
 
 /** Who asks: an identity of an organization, with the project of its token when the token is project-scoped. */
@@ -59,6 +60,8 @@ interface CompiledIdentity {
   unscoped: PermissionIndex;
   projectIds: ReadonlySet<string>;
   filters: AccessFilterStatement[];
+  /** Resources of projects reached through resource plans. */
+  resourcePlans: ResourcePlanIndex;
 }
 
 interface CompiledProject {
@@ -142,11 +145,18 @@ export class AuthorizationEngine {
           return deny('excluded_by_access_filter');
         }
         const linkActions = resource.homeProjectId === projectId ? undefined : resource.links.get(projectId);
-        return project.grant.allows(action, { hrn: resourceHrn, type: resource.type, linkActions })
-          ? ALLOWED
-          : deny('no_matching_project_policy');
+        if (project.grant.allows(action, { hrn: resourceHrn, type: resource.type, linkActions })) return ALLOWED;
+        return (
+          this.#resourcePlan(identity, action, resourceHrn, resource, scopeHrn) ?? deny('no_matching_project_policy')
+        );
       }
-      if (resource?.homeProjectId !== undefined) return deny('resource_outside_token_project');
+      if (resource?.homeProjectId !== undefined) {
+        const scopeHrn = this.projectHrn(subject.realm, projectId);
+        return (
+          this.#resourcePlan(identity, action, resourceHrn, resource, scopeHrn) ??
+          deny('resource_outside_token_project')
+        );
+      }
       const project = identity.projectIds.has(projectId) ? await this.#project(identity, projectId) : undefined;
       if (project?.scopeAccess !== 'thisProjectOrNoProject') return deny('resource_outside_token_project');
       return this.#unscoped(
@@ -160,7 +170,12 @@ export class AuthorizationEngine {
       );
     }
 
-    if (resource?.homeProjectId !== undefined) return deny('project_resource_needs_scoped_token');
+    if (resource?.homeProjectId !== undefined) {
+      return (
+        this.#resourcePlan(identity, action, resourceHrn, resource, undefined) ??
+        deny('project_resource_needs_scoped_token')
+      );
+    }
     return this.#unscoped(identity, action, resourceHrn, account, resource, undefined, []);
   }
 
@@ -227,6 +242,25 @@ export class AuthorizationEngine {
     this.#resources.clear();
   }
 
+  /**
+   * A resource of a project reached through a resource plan held by the identity (spec "Resource Policies"): the
+   * plan's policy allows the action on it, whatever project the token is scoped to, unless an access filter stops
+   * `linkable` permissions. Undefined when no plan reaches the resource, so that the caller's own refusal stands.
+   */
+  #resourcePlan(
+    identity: CompiledIdentity,
+    action: string,
+    resourceHrn: string,
+    resource: ResourceFacts,
+    requestScope: string | undefined,
+  ): Decision | undefined {
+    if (resource.realm.toLowerCase() !== identity.facts.realm.toLowerCase()) return undefined;
+    if (!identity.resourcePlans.allows(action, resourceHrn, this.#clock())) return undefined;
+    return categoryEvaluated(identity.filters, 'linkable', action, resourceHrn, requestScope)
+      ? ALLOWED
+      : deny('excluded_by_access_filter');
+  }
+
   #unscoped(
     identity: CompiledIdentity,
     action: string,
@@ -267,6 +301,7 @@ export class AuthorizationEngine {
       unscoped: new PermissionIndex(this.#statements(facts)),
       projectIds: new Set(facts.projectIds),
       filters: facts.filterStatements,
+      resourcePlans: new ResourcePlanIndex(facts.resourcePlanGrants),
     };
     // A write committed while the facts were read may be half in them: use them once, do not keep them.
     if (this.#versions.epoch === epoch) this.#identities.set(identityId, compiled);

@@ -25,6 +25,7 @@ export function realmFamilies(partition: string, realm: string) {
     policies: `hrn:${partition}:authorization::${realm}:policy/*`,
     plans: `hrn:${partition}:authorization::${realm}:plan/*`,
     filters: `hrn:${partition}:authorization::${realm}:filter/*`,
+    resourcePolicies: `hrn:${partition}:authorization::${realm}:resourcePolicy/*`,
     /** Resources of HERE services in the organization: catalogs, schemas, pipelines, artifacts, … */
     serviceResources: ['data', 'schema', 'pipeline', 'artifact', 'service', 'flow'].map(
       (service) => `hrn:${partition}:${service}::${realm}:*`,
@@ -81,6 +82,10 @@ export const roleBundles: Record<string, (context: RoleContext) => PermissionSta
           'readCrossRealmTrust',
           'manageCrossRealmTrust',
           'registerResource',
+          'createResourcePolicy',
+          'readResourcePolicies',
+          'readResourcePlans',
+          'manageResourcePlans',
         ],
         f.realm,
       ),
@@ -95,6 +100,7 @@ export const roleBundles: Record<string, (context: RoleContext) => PermissionSta
       ...each(['read', 'manage'], f.policies),
       ...each(['read', 'manage'], f.plans),
       ...each(['read', 'manage'], f.filters),
+      ...each(['readResourcePolicies', 'manageResourcePolicy'], f.resourcePolicies),
     ];
   },
   OrgInviter({ partition, realm }) {
@@ -109,6 +115,8 @@ export const roleBundles: Record<string, (context: RoleContext) => PermissionSta
       ...f.serviceResources.map((resource) => allow('*', resource)),
       allow('listAllProjects', f.realm),
       allow('registerResource', f.realm),
+      ...each(['createResourcePolicy', 'readResourcePolicies'], f.realm),
+      ...each(['readResourcePolicies', 'manageResourcePolicy'], f.resourcePolicies),
     ];
   },
   GroupAdmin({ scopeHrn, roleHrn }) {

@@ -39,6 +39,7 @@ function fieldKind(issue: z.core.$ZodIssue, value: unknown): Parameters<typeof f
         case 'array':
           return 'notAnArray';
         case 'object':
+        case 'record':
           return 'notAnObject';
         case 'boolean':
           return 'notABoolean';

@@ -420,7 +420,13 @@ export class ResourceService {
     const project = await projects.access(principal, reference, [action]);
     if (relation === 'home') {
       if (resource.homeProjectId !== project.id) throw new AppError('resource.not_found');
-      await storage.transaction((repositories) => repositories.resources.setHome(project.realm, resource.hrn, null));
+      await storage.transaction(async (repositories) => {
+        // HERE: the home of a resource that is part of a resource policy cannot be removed.
+        if (await repositories.resourcePolicies.inAnyPolicy(resource.hrn)) {
+          throw new AppError('resource_policy.resource_in_policy');
+        }
+        await repositories.resources.setHome(project.realm, resource.hrn, null);
+      });
       return;
     }
     const removed = await storage.transaction((repositories) =>

@@ -17,6 +17,10 @@ import { createPolicyRepository, type PolicyRepository } from '../policies/polic
 import { createLinkableRepository, type LinkableRepository } from '../projects/linkable-repository.js';
 import { createProjectRepository, type ProjectRepository } from '../projects/project-repository.js';
 import { createResourceRepository, type ResourceRepository } from '../projects/resource-repository.js';
+import {
+  createResourcePolicyRepository,
+  type ResourcePolicyRepository,
+} from '../resource-policies/resource-policy-repository.js';
 import { createRoleDirectory, type RoleDirectory } from '../roles/role-directory.js';
 import { createRoleRepository, type RoleRepository } from '../roles/role-repository.js';
 import { createSessionRepository, type SessionRepository } from '../sessions/session-repository.js';
@@ -54,6 +58,8 @@ export interface Repositories {
   policies: PolicyRepository;
   /** Access filters and their attachments. */
   accessFilters: FilterRepository;
+  /** Resource policies, resource plans and their attachments. */
+  resourcePolicies: ResourcePolicyRepository;
   /**
    * Row locks for check-then-write sequences inside a transaction (limits). Outside a transaction they do nothing
    * useful.
@@ -107,6 +113,7 @@ function createRepositories(
     linkables: createLinkableRepository(db),
     policies: createPolicyRepository(db, changed),
     accessFilters: createFilterRepository(db, changed),
+    resourcePolicies: createResourcePolicyRepository(db, changed),
     locks: { identity: (identityId) => lockIdentityRow(db, dialect, identityId) },
   };
 }

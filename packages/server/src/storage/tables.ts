@@ -39,6 +39,7 @@ export interface Database {
   resource_policy_resources: ResourcePolicyResourceRow;
   resource_plans: ResourcePlanRow;
   resource_plan_attachments: ResourcePlanAttachmentRow;
+  resource_policy_batches: ResourcePolicyBatchRow;
 }
 
 export type Flag = 0 | 1;
@@ -369,6 +370,8 @@ export interface ResourcePolicyResourceRow {
   policy_id: string;
   resource_hrn: string;
   allowed_actions: string;
+  /** JSON array of subresources, or null for the whole resource. */
+  subresources: string | null;
   created_at: number;
 }
 
@@ -385,7 +388,22 @@ export interface ResourcePlanRow {
 export interface ResourcePlanAttachmentRow {
   realm_id: string;
   plan_id: string;
-  target_realm_id: string;
+  target_kind: 'realm' | 'identity';
+  target_id: string;
+  external_id: string | null;
+  /** JSON object: resource policy HRN → subresources, or null. */
+  subresources: string | null;
+  expires_at: number | null;
+  created_at: number;
+}
+
+export interface ResourcePolicyBatchRow {
+  id: string;
+  realm_id: string;
+  policy_id: string;
+  status: string;
+  /** JSON array of {resource, status, code?}. */
+  items: string;
   created_at: number;
 }
 

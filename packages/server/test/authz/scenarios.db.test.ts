@@ -79,6 +79,18 @@ const Scenario = z.object({
       )
       .default({}),
     plans: z.record(Alias, z.object({ org: Alias, policies: z.array(Alias), attach: Attach })).default({}),
+    resourcePolicies: z
+      .record(
+        Alias,
+        z.object({ org: Alias, resources: z.array(z.object({ resource: z.string(), actions: z.array(z.string()) })) }),
+      )
+      .default({}),
+    resourcePlans: z
+      .record(
+        Alias,
+        z.object({ org: Alias, policies: z.array(Alias), attach: Attach, expired: z.boolean().default(false) }),
+      )
+      .default({}),
     filters: z
       .record(Alias, z.object({ org: Alias, statements: z.array(z.record(z.string(), z.unknown())), attach: Attach }))
       .default({}),
@@ -313,6 +325,46 @@ class World {
         updatedAt: NOW,
       });
       await this.#attachPolicy(plan.org, { kind: 'plan', id }, plan.attach);
+    }
+    for (const [alias, policy] of Object.entries(setup.resourcePolicies)) {
+      const realm = this.realm(policy.org);
+      await this.storage.resourcePolicies.insertPolicy({
+        realm,
+        id: alias,
+        name: alias,
+        createdAt: NOW,
+        updatedAt: NOW,
+      });
+      for (const entry of policy.resources) {
+        await this.storage.resourcePolicies.putEntry(
+          realm,
+          alias,
+          { resourceHrn: this.text(entry.resource), allowedActions: entry.actions },
+          NOW,
+        );
+      }
+    }
+    for (const [alias, plan] of Object.entries(setup.resourcePlans)) {
+      const realm = this.realm(plan.org);
+      await this.storage.resourcePolicies.insertPlan({
+        realm,
+        id: alias,
+        name: alias,
+        policyIds: plan.policies,
+        createdAt: NOW,
+        updatedAt: NOW,
+      });
+      for (const target of plan.attach) {
+        await this.storage.resourcePolicies.attach(
+          realm,
+          {
+            planId: alias,
+            target: target === 'org' ? { kind: 'realm', id: realm } : { kind: 'identity', id: this.id(target) },
+            ...(plan.expired ? { expiresAt: NOW - 1000 } : {}),
+          },
+          NOW,
+        );
+      }
     }
     for (const [alias, filter] of Object.entries(setup.filters)) {
       const id = `FILTER-${randomUUID()}`;
