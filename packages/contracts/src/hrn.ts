@@ -38,6 +38,17 @@ export function resourceTypeAndId(resource: string): { type: string; id: string 
   return { type: resource.slice(0, slash), id: resource.slice(slash + 1) };
 }
 
+/**
+ * The id an API path names by id or by HRN: a bare id is itself; an HRN must be of `service` and of one of `types`
+ * (`hrn:here:authorization::org:group/GROUP-…` → `GROUP-…`), otherwise there is none.
+ */
+export function referencedId(reference: string, service: string, types: readonly string[]): string | undefined {
+  if (!reference.startsWith('hrn:')) return reference;
+  const parsed = parseHrn(reference);
+  const resource = parsed && resourceTypeAndId(parsed.resource);
+  return parsed?.service === service && resource && types.includes(resource.type) ? resource.id : undefined;
+}
+
 /** Builds the HRNs of Gatehouse's own entities in one partition, in the forms HERE uses (spec §4). */
 export class HrnFactory {
   constructor(readonly partition: string) {}

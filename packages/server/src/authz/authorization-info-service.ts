@@ -6,7 +6,7 @@ import type {
   HrnFactory,
   PermissionsResponse,
 } from '@gatehouse/contracts';
-import { parseHrn, resourceTypeAndId } from '@gatehouse/contracts';
+import { referencedId } from '@gatehouse/contracts';
 import { identityId, type Principal } from '../auth/principal.js';
 import { AppError } from '../errors/app-error.js';
 import type { IdentityRef, Permission } from '../permissions/permission-repository.js';
@@ -189,10 +189,8 @@ export class AuthorizationInfoService {
     groupReference: string,
     page: { limit?: number | undefined; pageToken?: string | undefined },
   ) {
-    const id = groupReference.startsWith('hrn:')
-      ? groupReference.slice(groupReference.lastIndexOf('/') + 1)
-      : groupReference;
-    const group = await this.#storage.permissions.groupInfo(id);
+    const id = referencedId(groupReference, 'authorization', ['group']);
+    const group = id === undefined ? undefined : await this.#storage.permissions.groupInfo(id);
     if (!group || group.realm !== principal.realm) throw new AppError('group.not_found');
     await this.#authorizer.require(principal, ['readPermissions'], this.#hrns.group(group.realm, group.id));
     const limit = page.limit ?? 100;
@@ -207,15 +205,8 @@ export class AuthorizationInfoService {
    */
   async resolveMember(principal: Principal, realm: string, reference: string): Promise<IdentityRef> {
     if (realm.toLowerCase() !== principal.realm.toLowerCase()) throw new AppError('realm.not_found');
-    let id = reference;
-    if (reference.startsWith('hrn:')) {
-      const parsed = parseHrn(reference);
-      const resource = parsed && resourceTypeAndId(parsed.resource);
-      if (parsed?.service !== 'account' || (resource?.type !== 'user' && resource?.type !== 'app')) {
-        throw new AppError('request.not_found');
-      }
-      id = resource.id;
-    }
+    const id = referencedId(reference, 'account', ['user', 'app']);
+    if (id === undefined) throw new AppError('request.not_found');
     const identity = await this.#storage.permissions.findIdentity(id);
     if (!identity || identity.kind === 'group' || identity.realm !== principal.realm) {
       throw new AppError('request.not_found');

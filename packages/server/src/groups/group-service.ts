@@ -6,7 +6,7 @@ import type {
   HrnFactory,
   RealmMember,
 } from '@gatehouse/contracts';
-import { limits, parseHrn, resourceTypeAndId } from '@gatehouse/contracts';
+import { limits, referencedId } from '@gatehouse/contracts';
 import { identityId, type Principal } from '../auth/principal.js';
 import type { Authorizer } from '../authz/authorizer.js';
 import { prefixedUuid } from '../crypto/random.js';
@@ -222,15 +222,8 @@ export class GroupService {
    * organizations are not found, like groups that do not exist (HERE's 404780).
    */
   async #find(principal: Principal, reference: string): Promise<Group> {
-    let id = reference;
-    if (reference.startsWith('hrn:')) {
-      const parsed = parseHrn(reference);
-      const resource = parsed && resourceTypeAndId(parsed.resource);
-      if (parsed?.service !== 'authorization' || resource?.type !== 'group') {
-        throw new AppError('group.not_found');
-      }
-      id = resource.id;
-    }
+    const id = referencedId(reference, 'authorization', ['group']);
+    if (id === undefined) throw new AppError('group.not_found');
     const group = await this.#deps.storage.groups.findById(id);
     if (!group || group.realm !== principal.realm) throw new AppError('group.not_found');
     return group;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ActivePermission, HrnFactory, RoleEntity, Role as RoleView } from '@gatehouse/contracts';
-import { parseHrn, resourceTypeAndId } from '@gatehouse/contracts';
+import { parseHrn, referencedId, resourceTypeAndId } from '@gatehouse/contracts';
 import { identityId, type Principal } from '../auth/principal.js';
 import type { Authorizer } from '../authz/authorizer.js';
 import { roleBundles } from '../authz/role-bundles.js';
@@ -163,15 +163,8 @@ export class RoleService {
 
   /** The role a reference names (`ROLE-…` id or role HRN) in the caller's organization; others are not found. */
   async #find(principal: Principal, reference: string): Promise<Role> {
-    let id = reference;
-    if (reference.startsWith('hrn:')) {
-      const parsed = parseHrn(reference);
-      const resource = parsed && resourceTypeAndId(parsed.resource);
-      if (parsed?.service !== 'authorization' || resource?.type !== 'role') {
-        throw new AppError('role.not_found');
-      }
-      id = resource.id;
-    }
+    const id = referencedId(reference, 'authorization', ['role']);
+    if (id === undefined) throw new AppError('role.not_found');
     const role = await this.#deps.storage.roles.findById(id);
     if (!role || role.realm !== principal.realm) throw new AppError('role.not_found');
     return role;

@@ -1,4 +1,4 @@
-import { formatHrn, HrnFactory, parseHrn, resourceTypeAndId } from '@gatehouse/contracts';
+import { formatHrn, HrnFactory, parseHrn, referencedId, resourceTypeAndId } from '@gatehouse/contracts';
 import { describe, expect, it } from 'vitest';
 
 describe('parseHrn and formatHrn', () => {
@@ -199,5 +199,16 @@ describe('HrnFactory', () => {
       resource: 'app/my-app-1234',
     });
     expect(parseHrn(hrns.user('myrealm', 'HERE-1'))?.resource).toBe('user/HERE-1');
+  });
+});
+
+describe('referencedId', () => {
+  it('takes a bare id as it is and an HRN only of the expected service and types', () => {
+    expect(referencedId('GROUP-1', 'authorization', ['group'])).toBe('GROUP-1');
+    expect(referencedId('hrn:here:authorization::org:group/GROUP-1', 'authorization', ['group'])).toBe('GROUP-1');
+    expect(referencedId('hrn:here:account::org:app/A1', 'account', ['user', 'app'])).toBe('A1');
+    expect(referencedId('hrn:here:authorization::org:role/ROLE-1', 'authorization', ['group'])).toBeUndefined();
+    expect(referencedId('hrn:here:account::org:group/GROUP-1', 'authorization', ['group'])).toBeUndefined();
+    expect(referencedId('hrn:broken', 'authorization', ['group'])).toBeUndefined();
   });
 });
