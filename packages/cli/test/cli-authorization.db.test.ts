@@ -138,6 +138,9 @@ describe('gatehouse group, project, permissions, authorize', () => {
     const denied = await run('authorize', '--action', 'manage', '--resource', foreign, '--json');
     expect(denied.code).toBe(1);
     expect(JSON.parse(denied.stdout).decision).toBe('deny');
+    const explained = await run('authorize', '--action', 'manage', '--resource', foreign);
+    expect(explained.code).toBe(1);
+    expect(explained.stdout).toBe(`deny: manage on ${foreign} (The resource belongs to another organization.)\n`);
   });
 
   it("another organization cannot read or change this one's groups", async () => {

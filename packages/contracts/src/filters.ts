@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { displayName, PageToken, pageWithToken } from './common.js';
 import { ActionName } from './grants.js';
 import { parseHrn } from './hrn.js';
+import { Subresource } from './resource-policies.js';
 
 const Hrn = z
   .string()
@@ -21,6 +22,8 @@ export const AccessFilterStatement = z.object({
   actions: z.array(ActionName).max(100).optional(),
   resource: Hrn.optional(),
   scope: z.union([z.literal('*'), Hrn]).optional(),
+  /** For allows limited to subresources: the subresources this statement lets through (union over matches). */
+  subresources: z.array(Subresource).min(1).max(100).optional(),
   evaluate: z.boolean(),
   priority: z.number().int().min(0).max(1000),
 });

@@ -83,7 +83,12 @@ export const PermissionList = z
     ...(page.pageToken !== undefined ? { pageToken: page.pageToken } : {}),
   }));
 
-export const DecisionAction = z.object({ action: z.string().min(1), resource: z.string().min(1) });
+/** One question; `subresource` (a Gatehouse extension) names a part of the resource the permissions must cover. */
+export const DecisionAction = z.object({
+  action: z.string().min(1),
+  resource: z.string().min(1),
+  subresource: z.string().min(1).optional(),
+});
 export type DecisionAction = z.infer<typeof DecisionAction>;
 
 export interface DecisionRequest {
@@ -94,10 +99,23 @@ export interface DecisionRequest {
   diagnostics?: boolean;
 }
 
+/**
+ * The answer to one question (with `diagnostics`): `subresources` for an allow limited to parts of the resource;
+ * `cause` (a Gatehouse extension) says why.
+ */
+export const DecisionAnswer = z.looseObject({
+  decision: z.enum(['allow', 'deny']),
+  action: z.string(),
+  resource: z.string(),
+  subresources: z.array(z.string()).optional(),
+  cause: z.string().optional(),
+});
+export type DecisionAnswer = z.infer<typeof DecisionAnswer>;
+
 export const DecisionResponse = z.looseObject({
   identity: z.record(z.string(), z.unknown()).optional(),
   decision: z.enum(['allow', 'deny']),
-  diagnostics: z.array(z.unknown()).optional(),
+  diagnostics: z.array(z.looseObject({ permissions: z.array(DecisionAnswer).optional() })).optional(),
 });
 export type DecisionResponse = z.infer<typeof DecisionResponse>;
 

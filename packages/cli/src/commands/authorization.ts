@@ -276,17 +276,32 @@ export function registerAuthorizationCommands(program: Command, io: CliIo, exitC
     .requiredOption('--action <action>', 'Action, e.g. read')
     .requiredOption('--resource <hrn>', 'Resource HRN')
     .option('--service-id <id>', 'Service the action belongs to')
+    .option('--subresource <name>', 'A part of the resource, e.g. a region, that the permissions must cover')
     .action(
       action(
         io,
-        async (context, options: { action: string; resource: string; serviceId?: string }) => {
+        async (context, options: { action: string; resource: string; serviceId?: string; subresource?: string }) => {
           const answer = await (await context.client()).authorize({
-            actions: [{ action: options.action, resource: options.resource }],
+            actions: [
+              {
+                action: options.action,
+                resource: options.resource,
+                ...(options.subresource !== undefined ? { subresource: options.subresource } : {}),
+              },
+            ],
+            diagnostics: true,
             ...(options.serviceId !== undefined ? { serviceId: options.serviceId } : {}),
           });
+          const [detail] = answer.diagnostics?.[0]?.permissions ?? [];
+          const why =
+            answer.decision === 'deny' && detail
+              ? ` (${detail.cause})`
+              : detail?.subresources
+                ? ` (only subresources ${detail.subresources.join(', ')})`
+                : '';
           context.output.result(
             answer,
-            () => `${answer.decision}: ${options.action} on ${options.resource}`,
+            () => `${answer.decision}: ${options.action} on ${options.resource}${why}`,
             answer.decision,
           );
           return answer.decision === 'allow' ? ExitCode.ok : ExitCode.refused;

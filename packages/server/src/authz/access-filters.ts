@@ -10,6 +10,8 @@ export interface AccessFilterStatement {
   actions?: readonly string[] | undefined;
   resource?: string | undefined;
   scope?: string | undefined;
+  /** The subresources the statement lets through, for allows limited to subresources. */
+  subresources?: readonly string[] | undefined;
   evaluate: boolean;
   priority: number;
 }
@@ -30,16 +32,7 @@ export function categoryEvaluated(
 ): boolean {
   let best: AccessFilterStatement | undefined;
   for (const statement of statements) {
-    if (statement.permissions !== category) continue;
-    if (statement.actions && statement.actions.length > 0 && !statement.actions.includes(action)) continue;
-    if (statement.resource !== undefined && !resourceMatches(statement.resource, resource)) continue;
-    if (
-      statement.scope === undefined
-        ? requestScope !== undefined
-        : statement.scope !== '*' && statement.scope !== requestScope
-    ) {
-      continue;
-    }
+    if (!statementMatches(statement, category, action, resource, requestScope)) continue;
     if (
       best === undefined ||
       statement.priority > best.priority ||
@@ -49,4 +42,41 @@ export function categoryEvaluated(
     }
   }
   return best?.evaluate ?? true;
+}
+
+/**
+ * Narrows an allow limited to subresources (spec §7.3): to the union of the `subresources` of the matching statements
+ * that list some and let the category be evaluated; unchanged when none does.
+ */
+export function narrowSubresources(
+  statements: readonly AccessFilterStatement[],
+  category: PermissionCategory,
+  action: string,
+  resource: string,
+  requestScope: string | undefined,
+  subresources: readonly string[],
+): readonly string[] {
+  let letThrough: Set<string> | undefined;
+  for (const statement of statements) {
+    if (!statement.evaluate || !statement.subresources) continue;
+    if (!statementMatches(statement, category, action, resource, requestScope)) continue;
+    letThrough ??= new Set();
+    for (const subresource of statement.subresources) letThrough.add(subresource);
+  }
+  return letThrough ? subresources.filter((subresource) => letThrough.has(subresource)) : subresources;
+}
+
+function statementMatches(
+  statement: AccessFilterStatement,
+  category: PermissionCategory,
+  action: string,
+  resource: string,
+  requestScope: string | undefined,
+): boolean {
+  if (statement.permissions !== category) return false;
+  if (statement.actions && statement.actions.length > 0 && !statement.actions.includes(action)) return false;
+  if (statement.resource !== undefined && !resourceMatches(statement.resource, resource)) return false;
+  return statement.scope === undefined
+    ? requestScope === undefined
+    : statement.scope === '*' || statement.scope === requestScope;
 }

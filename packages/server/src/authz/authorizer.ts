@@ -26,8 +26,8 @@ export class Authorizer {
     return { identityId: identityId(principal), realm: principal.realm, projectId: projectIdOf(principal.scope) };
   }
 
-  decide(principal: Principal, action: string, resourceHrn: string): Promise<Decision> {
-    return this.#engine.decide(this.subject(principal), action, resourceHrn);
+  decide(principal: Principal, action: string, resourceHrn: string, subresource?: string): Promise<Decision> {
+    return this.#engine.decide(this.subject(principal), action, resourceHrn, subresource);
   }
 
   async can(principal: Principal, action: string, resourceHrn: string): Promise<boolean> {

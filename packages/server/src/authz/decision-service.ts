@@ -21,11 +21,18 @@ export class DecisionService {
   async authorize(principal: Principal, request: DecisionRequest): Promise<DecisionResponse> {
     const answers = [];
     for (const question of request.actions) {
-      const decision = await this.#authorizer.decide(principal, question.action, question.resource);
+      const decision = await this.#authorizer.decide(
+        principal,
+        question.action,
+        question.resource,
+        question.subresource,
+      );
       answers.push({
         decision: decision.allowed ? ('allow' as const) : ('deny' as const),
         action: question.action,
         resource: question.resource,
+        ...(question.subresource !== undefined ? { subresource: question.subresource } : {}),
+        ...(decision.subresources !== undefined ? { subresources: [...decision.subresources] } : {}),
         reason: decision.reason,
         cause: decisionReasonText[decision.reason],
       });

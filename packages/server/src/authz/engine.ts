@@ -1,5 +1,5 @@
 import { parseHrn, resourceTypeAndId } from '@gatehouse/contracts';
-import { type AccessFilterStatement, categoryEvaluated } from './access-filters.js';
+import { type AccessFilterStatement, categoryEvaluated, narrowSubresources } from './access-filters.js';
 import type { AuthzStore, IdentityFacts, ResourceFacts } from './authz-store.js';
 import type { AuthzVersions } from './authz-versions.js';
 import { WeightedLru } from './lru.js';
@@ -31,11 +31,14 @@ export type DecisionReason =
   | 'resource_outside_token_project'
   | 'not_a_project_member'
   | 'no_matching_project_policy'
-  | 'excluded_by_access_filter';
+  | 'excluded_by_access_filter'
+  | 'subresource_not_granted';
 
 export interface Decision {
   allowed: boolean;
   reason: DecisionReason;
+  /** For an allow limited to parts of the resource: the subresources it is limited to. */
+  subresources?: readonly string[];
 }
 
 /** HERE's wording of why a request was refused (the `cause` of a 403, spec §5.2). */
@@ -51,6 +54,7 @@ export const decisionReasonText: Record<DecisionReason, string> = {
   not_a_project_member: 'The identity is not a member of the project of its token.',
   no_matching_project_policy: 'No project policy of the identity allows the action on the resource.',
   excluded_by_access_filter: 'An access filter excludes these permissions from evaluation.',
+  subresource_not_granted: 'The permissions that match are limited to other subresources of the resource.',
 };
 
 /** An identity's unscoped access, compiled once per version of its organization. */
@@ -126,7 +130,11 @@ export class AuthorizationEngine {
     this.#resources = new WeightedLru(options.resourceCacheSize ?? 100_000);
   }
 
-  async decide(subject: AuthzSubject, action: string, resourceHrn: string): Promise<Decision> {
+  /**
+   * Decides one question. With `subresource` (a part of the resource, such as a region), permissions limited to
+   * subresources count only when they list it; an allow that is limited carries its subresources.
+   */
+  async decide(subject: AuthzSubject, action: string, resourceHrn: string, subresource?: string): Promise<Decision> {
     const identity = await this.#identity(subject.identityId);
     if (!identity || identity.facts.realm !== subject.realm) return deny('unknown_identity');
     const { facts: resource, account } = await this.#resource(resourceHrn);
@@ -147,13 +155,14 @@ export class AuthorizationEngine {
         const linkActions = resource.homeProjectId === projectId ? undefined : resource.links.get(projectId);
         if (project.grant.allows(action, { hrn: resourceHrn, type: resource.type, linkActions })) return ALLOWED;
         return (
-          this.#resourcePlan(identity, action, resourceHrn, resource, scopeHrn) ?? deny('no_matching_project_policy')
+          this.#resourcePlan(identity, { action, resourceHrn, subresource }, resource, scopeHrn) ??
+          deny('no_matching_project_policy')
         );
       }
       if (resource?.homeProjectId !== undefined) {
         const scopeHrn = this.projectHrn(subject.realm, projectId);
         return (
-          this.#resourcePlan(identity, action, resourceHrn, resource, scopeHrn) ??
+          this.#resourcePlan(identity, { action, resourceHrn, subresource }, resource, scopeHrn) ??
           deny('resource_outside_token_project')
         );
       }
@@ -172,7 +181,7 @@ export class AuthorizationEngine {
 
     if (resource?.homeProjectId !== undefined) {
       return (
-        this.#resourcePlan(identity, action, resourceHrn, resource, undefined) ??
+        this.#resourcePlan(identity, { action, resourceHrn, subresource }, resource, undefined) ??
         deny('project_resource_needs_scoped_token')
       );
     }
@@ -246,19 +255,36 @@ export class AuthorizationEngine {
    * A resource of a project reached through a resource plan held by the identity (spec "Resource Policies"): the
    * plan's policy allows the action on it, whatever project the token is scoped to, unless an access filter stops
    * `linkable` permissions. Undefined when no plan reaches the resource, so that the caller's own refusal stands.
+   * Policies may limit a resource to subresources: the allow then carries them, narrowed by the access filters, and
+   * a question about one subresource is allowed only when they list it.
    */
   #resourcePlan(
     identity: CompiledIdentity,
-    action: string,
-    resourceHrn: string,
+    question: { action: string; resourceHrn: string; subresource: string | undefined },
     resource: ResourceFacts,
     requestScope: string | undefined,
   ): Decision | undefined {
+    const { action, resourceHrn } = question;
     if (resource.realm.toLowerCase() !== identity.facts.realm.toLowerCase()) return undefined;
-    if (!identity.resourcePlans.allows(action, resourceHrn, this.#clock())) return undefined;
-    return categoryEvaluated(identity.filters, 'linkable', action, resourceHrn, requestScope)
-      ? ALLOWED
-      : deny('excluded_by_access_filter');
+    const access = identity.resourcePlans.access(action, resourceHrn, this.#clock());
+    if (!access) return undefined;
+    if (!categoryEvaluated(identity.filters, 'linkable', action, resourceHrn, requestScope)) {
+      return deny('excluded_by_access_filter');
+    }
+    if (access.subresources === undefined) return ALLOWED;
+    const subresources = narrowSubresources(
+      identity.filters,
+      'linkable',
+      action,
+      resourceHrn,
+      requestScope,
+      access.subresources,
+    );
+    if (subresources.length === 0) return deny('subresource_not_granted');
+    if (question.subresource !== undefined && !subresources.includes(question.subresource)) {
+      return deny('subresource_not_granted');
+    }
+    return { allowed: true, reason: 'allowed', subresources };
   }
 
   #unscoped(

@@ -112,14 +112,21 @@ export class ResourcePlanIndex {
     return this.#byResource.size;
   }
 
-  /** Whether an unexpired grant allows the action on the resource (a grant limited to subresources counts too). */
-  allows(action: string, resourceHrn: string, now: number): boolean {
+  /**
+   * What the unexpired grants allow of the action on the resource: undefined for nothing, `{}` for the whole
+   * resource, else the union of the subresources they are limited to.
+   */
+  access(action: string, resourceHrn: string, now: number): { subresources?: string[] } | undefined {
     const grants = this.#byResource.get(resourceHrn);
-    if (!grants) return false;
-    return grants.some(
-      (grant) =>
-        (grant.expiresAt === undefined || grant.expiresAt > now) &&
-        (grant.actions.includes(action) || grant.actions.includes('*')),
-    );
+    if (!grants) return undefined;
+    let subresources: Set<string> | undefined;
+    for (const grant of grants) {
+      if (grant.expiresAt !== undefined && grant.expiresAt <= now) continue;
+      if (!grant.actions.includes(action) && !grant.actions.includes('*')) continue;
+      if (grant.subresources === undefined) return {};
+      subresources ??= new Set();
+      for (const subresource of grant.subresources) subresources.add(subresource);
+    }
+    return subresources && { subresources: [...subresources] };
   }
 }

@@ -213,6 +213,7 @@ export class FilterService {
         ...(entry.actions !== undefined ? { actions: [...entry.actions] } : {}),
         ...(entry.resource !== undefined ? { resource: entry.resource } : {}),
         ...(entry.scope !== undefined ? { scope: entry.scope } : {}),
+        ...(entry.subresources !== undefined ? { subresources: [...entry.subresources] } : {}),
         evaluate: entry.evaluate,
         priority: entry.priority,
       })),
@@ -282,6 +283,7 @@ function statement(input: AccessFilterRequest['statements'][number]): AccessFilt
     ...(input.actions !== undefined && input.actions.length > 0 ? { actions: input.actions } : {}),
     ...(input.resource !== undefined ? { resource: input.resource } : {}),
     ...(input.scope !== undefined ? { scope: input.scope } : {}),
+    ...(input.subresources !== undefined ? { subresources: [...new Set(input.subresources)] } : {}),
     evaluate: input.evaluate,
     priority: input.priority,
   };

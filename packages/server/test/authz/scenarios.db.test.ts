@@ -82,13 +82,28 @@ const Scenario = z.object({
     resourcePolicies: z
       .record(
         Alias,
-        z.object({ org: Alias, resources: z.array(z.object({ resource: z.string(), actions: z.array(z.string()) })) }),
+        z.object({
+          org: Alias,
+          resources: z.array(
+            z.object({
+              resource: z.string(),
+              actions: z.array(z.string()),
+              subresources: z.array(z.string()).optional(),
+            }),
+          ),
+        }),
       )
       .default({}),
     resourcePlans: z
       .record(
         Alias,
-        z.object({ org: Alias, policies: z.array(Alias), attach: Attach, expired: z.boolean().default(false) }),
+        z.object({
+          org: Alias,
+          policies: z.array(Alias),
+          attach: Attach,
+          expired: z.boolean().default(false),
+          subresources: z.record(Alias, z.array(z.string())).optional(),
+        }),
       )
       .default({}),
     filters: z
@@ -103,8 +118,10 @@ const Scenario = z.object({
         scope: Alias.optional(),
         action: z.string(),
         resource: z.string(),
+        subresource: z.string().optional(),
         decision: z.enum(['allow', 'deny']),
         reason: z.string(),
+        subresources: z.array(z.string()).optional(),
       }),
     )
     .min(1),
@@ -339,7 +356,11 @@ class World {
         await this.storage.resourcePolicies.putEntry(
           realm,
           alias,
-          { resourceHrn: this.text(entry.resource), allowedActions: entry.actions },
+          {
+            resourceHrn: this.text(entry.resource),
+            allowedActions: entry.actions,
+            ...(entry.subresources ? { subresources: entry.subresources } : {}),
+          },
           NOW,
         );
       }
@@ -361,6 +382,7 @@ class World {
             planId: alias,
             target: target === 'org' ? { kind: 'realm', id: realm } : { kind: 'identity', id: this.id(target) },
             ...(plan.expired ? { expiresAt: NOW - 1000 } : {}),
+            ...(plan.subresources ? { subresources: plan.subresources } : {}),
           },
           NOW,
         );
@@ -426,8 +448,8 @@ describe('authorization scenarios (scenarios.yaml)', () => {
   });
 
   /** Decides over HTTP with the identity's own credentials: a password token, or the app's API key. */
-  async function decideOverHttp(world: World, who: string, action: string, resource: string) {
-    const body = { actions: [{ action, resource }], diagnostics: true };
+  async function decideOverHttp(world: World, who: string, question: { action: string; resource: string }) {
+    const body = { actions: [question], diagnostics: true };
     let response: Awaited<ReturnType<typeof server.api.post>>;
     if (world.kinds.get(who) === 'app') {
       response = await server.api.post(`/decision/authorize?apiKey=${world.apiKeys.get(who)}`, body);
@@ -442,7 +464,11 @@ describe('authorization scenarios (scenarios.yaml)', () => {
       response = await server.api.post('/decision/authorize', body, { token: signedIn.body.accessToken });
     }
     expect(response.status, response.text).toBe(200);
-    const [answer] = response.body.diagnostics[0].permissions as { decision: string; reason: string }[];
+    const [answer] = response.body.diagnostics[0].permissions as {
+      decision: string;
+      reason: string;
+      subresources?: string[];
+    }[];
     return answer;
   }
 
@@ -462,7 +488,7 @@ describe('authorization scenarios (scenarios.yaml)', () => {
       for (const expectation of scenario.expect) {
         const resource = world.text(expectation.resource);
         const whoAlias = expectation.who;
-        const what = `${whoAlias}${expectation.scope ? ` (scoped to ${expectation.scope})` : ''} ${expectation.action} ${resource}`;
+        const what = `${whoAlias}${expectation.scope ? ` (scoped to ${expectation.scope})` : ''} ${expectation.action} ${resource}${expectation.subresource ? ` (${expectation.subresource})` : ''}`;
         const kind = world.kinds.get(whoAlias);
         const org = kind === 'app' ? scenario.setup.apps[whoAlias]?.org : scenario.setup.users[whoAlias]?.org;
         if (org === undefined) throw new Error(`${scenario.name}: ${whoAlias} is neither a user nor an app`);
@@ -471,16 +497,22 @@ describe('authorization scenarios (scenarios.yaml)', () => {
           realm: world.realm(org),
           ...(expectation.scope !== undefined ? { projectId: expectation.scope } : {}),
         };
-        const inProcess = await engine.decide(subject, expectation.action, resource);
-        expect({ allowed: inProcess.allowed, reason: inProcess.reason }, `in process: ${what}`).toEqual({
-          allowed: expectation.decision === 'allow',
-          reason: expectation.reason,
-        });
-        const overHttp = await decideOverHttp(world, whoAlias, expectation.action, resource);
-        expect(overHttp, `over HTTP: ${what}`).toMatchObject({
-          decision: expectation.decision,
-          reason: expectation.reason,
-        });
+        const { subresource, subresources } = expectation;
+        const inProcess = await engine.decide(subject, expectation.action, resource, subresource);
+        expect(
+          { allowed: inProcess.allowed, reason: inProcess.reason, subresources: inProcess.subresources },
+          `in process: ${what}`,
+        ).toEqual({ allowed: expectation.decision === 'allow', reason: expectation.reason, subresources });
+        const question = {
+          action: expectation.action,
+          resource,
+          ...(subresource !== undefined ? { subresource } : {}),
+        };
+        const overHttp = await decideOverHttp(world, whoAlias, question);
+        expect(
+          { decision: overHttp?.decision, reason: overHttp?.reason, subresources: overHttp?.subresources },
+          `over HTTP: ${what}`,
+        ).toEqual({ decision: expectation.decision, reason: expectation.reason, subresources });
       }
     });
   }

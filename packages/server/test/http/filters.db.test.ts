@@ -64,7 +64,14 @@ describe('access filters', () => {
       { ...block(data('secret-public'), 20, true), description: 'Except this one' },
       block(data('tie'), 5, false),
       block(data('tie'), 5, true),
+      { permissions: 'linkable', subresources: ['deu', 'fra'], evaluate: true, priority: 1 },
     ]);
+    expect(filter.statements[4]).toEqual({
+      permissions: 'linkable',
+      subresources: ['deu', 'fra'],
+      evaluate: true,
+      priority: 1,
+    });
     expect(filter.hrn).toMatch(new RegExp(`^hrn:here:authorization::${alice.realm}:filter/FILTER-`));
     expect(await decide(bob, data('secret-plans'))).toBe('allowed');
 
