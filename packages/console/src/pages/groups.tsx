@@ -1,18 +1,8 @@
 import { type FormEvent, useState } from 'react';
-import { call, get, page, post, query, segment } from '../api';
-import {
-  ConfirmButton,
-  Field,
-  formValues,
-  NoticeBox,
-  Pager,
-  PageTitle,
-  useAction,
-  useDebounced,
-  useLoad,
-  usePaging,
-} from '../ui';
+import { call, post, segment } from '../api';
+import { ConfirmButton, Field, formValues, NoticeBox, PageTitle, useAction } from '../ui';
 import { MembersPanel } from './members-panel';
+import { SearchedCards, useServerSearch } from './searched-cards';
 
 /** HERE's `Group` (notes-authz-v11.md). */
 interface Group {
@@ -25,13 +15,7 @@ interface Group {
 const GROUPS = '/authorization/v1.1/groups';
 
 export function GroupsPage() {
-  const [search, setSearch] = useState('');
-  const q = useDebounced(search.trim());
-  const paging = usePaging();
-  const groups = useLoad(
-    async () => page<Group>(await get(`${GROUPS}${query({ q, count: 20, pageToken: paging.pageToken })}`)),
-    `${q}|${paging.pageToken ?? ''}`,
-  );
+  const groups = useServerSearch<Group>(GROUPS, 'count');
   const [selected, setSelected] = useState<Group | undefined>();
   const { busy, notice, errors, run } = useAction();
 
@@ -45,14 +29,14 @@ export function GroupsPage() {
     );
     if (group) {
       form.reset();
-      groups.reload();
+      groups.list.reload();
     }
   }
   async function remove(group: Group) {
     const done = await run(() => call('DELETE', `${GROUPS}/${segment(group.id)}`), `Group ${group.name} deleted.`);
     if (done) {
       if (selected?.id === group.id) setSelected(undefined);
-      groups.reload();
+      groups.list.reload();
     }
   }
 
@@ -60,22 +44,9 @@ export function GroupsPage() {
     <>
       <PageTitle>Groups</PageTitle>
       <NoticeBox notice={notice} />
-      <div className="field search">
-        <label htmlFor="group-search">Search groups</label>
-        <input
-          id="group-search"
-          type="search"
-          value={search}
-          onChange={(event) => {
-            setSearch(event.target.value);
-            paging.reset();
-          }}
-        />
-      </div>
-      {groups.error ? <p role="alert">{groups.error}</p> : null}
-      <ul className="cards" aria-busy={groups.loading}>
-        {groups.data?.items.map((group) => (
-          <li key={group.id} className="card">
+      <SearchedCards searched={groups} id="group" label="Groups" itemKey={(group) => group.id}>
+        {(group) => (
+          <>
             <strong>{group.name}</strong> {group.description ? <small>{group.description}</small> : null}
             <div className="actions">
               <button
@@ -97,10 +68,9 @@ export function GroupsPage() {
                 <p>Its members lose what the group gave them.</p>
               </ConfirmButton>
             </div>
-          </li>
-        ))}
-      </ul>
-      <Pager paging={paging} nextToken={groups.data?.pageToken} label="Groups" />
+          </>
+        )}
+      </SearchedCards>
       {selected ? (
         <MembersPanel
           key={selected.id}

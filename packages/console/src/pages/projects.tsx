@@ -1,18 +1,8 @@
 import { type FormEvent, useState } from 'react';
-import { call, get, page, post, query, segment } from '../api';
-import {
-  ConfirmButton,
-  Field,
-  formValues,
-  NoticeBox,
-  Pager,
-  PageTitle,
-  useAction,
-  useDebounced,
-  useLoad,
-  usePaging,
-} from '../ui';
+import { call, post, segment } from '../api';
+import { ConfirmButton, Field, formValues, NoticeBox, PageTitle, useAction } from '../ui';
 import { MembersPanel } from './members-panel';
+import { SearchedCards, useServerSearch } from './searched-cards';
 
 /** HERE's `ProjectResponse` (notes-authz-v11.md). */
 interface Project {
@@ -25,13 +15,7 @@ interface Project {
 const PROJECTS = '/authorization/v1.1/projects';
 
 export function ProjectsPage() {
-  const [search, setSearch] = useState('');
-  const q = useDebounced(search.trim());
-  const paging = usePaging();
-  const projects = useLoad(
-    async () => page<Project>(await get(`${PROJECTS}${query({ q, limit: 20, pageToken: paging.pageToken })}`)),
-    `${q}|${paging.pageToken ?? ''}`,
-  );
+  const projects = useServerSearch<Project>(PROJECTS, 'limit');
   const [selected, setSelected] = useState<Project | undefined>();
   const { busy, notice, errors, run } = useAction();
 
@@ -49,7 +33,7 @@ export function ProjectsPage() {
     );
     if (project) {
       form.reset();
-      projects.reload();
+      projects.list.reload();
     }
   }
   async function remove(project: Project) {
@@ -59,7 +43,7 @@ export function ProjectsPage() {
     );
     if (done) {
       if (selected?.hrn === project.hrn) setSelected(undefined);
-      projects.reload();
+      projects.list.reload();
     }
   }
 
@@ -67,22 +51,9 @@ export function ProjectsPage() {
     <>
       <PageTitle>Projects</PageTitle>
       <NoticeBox notice={notice} />
-      <div className="field search">
-        <label htmlFor="project-search">Search projects</label>
-        <input
-          id="project-search"
-          type="search"
-          value={search}
-          onChange={(event) => {
-            setSearch(event.target.value);
-            paging.reset();
-          }}
-        />
-      </div>
-      {projects.error ? <p role="alert">{projects.error}</p> : null}
-      <ul className="cards" aria-busy={projects.loading}>
-        {projects.data?.items.map((project) => (
-          <li key={project.hrn} className="card">
+      <SearchedCards searched={projects} id="project" label="Projects" itemKey={(project) => project.hrn}>
+        {(project) => (
+          <>
             <strong>{project.name}</strong> <code>{project.hrn}</code>
             <div className="actions">
               <button
@@ -104,10 +75,9 @@ export function ProjectsPage() {
                 <p>Its members lose access to the resources in it.</p>
               </ConfirmButton>
             </div>
-          </li>
-        ))}
-      </ul>
-      <Pager paging={paging} nextToken={projects.data?.pageToken} label="Projects" />
+          </>
+        )}
+      </SearchedCards>
       {selected ? (
         <MembersPanel
           key={selected.hrn}
