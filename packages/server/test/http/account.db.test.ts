@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptedInvitation } from '../support/apps.js';
 import {
-  type Account,
   expectError,
-  type SignedIn,
   signIn,
   signUpAndSignIn,
   signUpOrganization,
@@ -33,28 +32,6 @@ describe('the user account', () => {
     await server.gatehouse.background.drain();
     await server.gatehouse.mailer.deliverDue();
     await server.gatehouse.mailer.deliverDue();
-  }
-
-  /** Invites a new member (no roles) into the admin's organization and accepts the invitation by mail. */
-  async function addMember(admin: SignedIn, email = uniqueEmail('member')): Promise<Account> {
-    const already = server.mailbox.for(email).length;
-    const invite = await server.api.post(
-      `/authorization/v1.1/realms/${admin.realm}/invites`,
-      { emailAddress: email },
-      { token: admin.accessToken },
-    );
-    expect(invite.status, invite.text).toBe(201);
-    const inviteToken = linkToken(await server.mailbox.next(email, already), '/accept-invitation');
-    const password = strongPassword();
-    const joined = await server.api.post('/user', {
-      email,
-      password,
-      firstname: 'Grace',
-      lastname: 'Hopper',
-      inviteToken,
-    });
-    expect(joined.status, joined.text).toBe(201);
-    return { email, password, userId: joined.body.userId, realm: admin.realm };
   }
 
   /** The error answer without what differs on every request. */
@@ -234,7 +211,7 @@ describe('the user account', () => {
   describe('deactivation', () => {
     it('by the user: tokens are refused (401500) except to delete, and signing in reactivates', async () => {
       const admin = await signUpAndSignIn(server.api);
-      const member = await addMember(admin);
+      const member = await acceptedInvitation(server, admin);
       const current = await signIn(server.api, member);
       const other = await signIn(server.api, member);
 
@@ -278,7 +255,7 @@ describe('the user account', () => {
 
     it('by an OrgAdmin: signing in does not reactivate, /activate does', async () => {
       const admin = await signUpAndSignIn(server.api);
-      const member = await addMember(admin);
+      const member = await acceptedInvitation(server, admin);
       const session = await signIn(server.api, member);
 
       const deactivate = await server.api.post(`${AUTHN}/users/${member.userId}/deactivate`, undefined, {
@@ -304,7 +281,7 @@ describe('the user account', () => {
 
     it('by an OrgAdmin overrides an earlier self-deactivation', async () => {
       const admin = await signUpAndSignIn(server.api);
-      const member = await addMember(admin);
+      const member = await acceptedInvitation(server, admin);
       const session = await signIn(server.api, member);
       expect((await server.api.post('/user/me/deactivate', undefined, { token: session.accessToken })).status).toBe(
         204,
@@ -327,7 +304,7 @@ describe('the user account', () => {
 
     it('of someone else needs OrgAdmin', async () => {
       const admin = await signUpAndSignIn(server.api);
-      const member = await addMember(admin);
+      const member = await acceptedInvitation(server, admin);
       const session = await signIn(server.api, member);
       const response = await server.api.post(`${AUTHN}/users/${admin.userId}/deactivate`, undefined, {
         token: session.accessToken,
@@ -358,7 +335,7 @@ describe('the user account', () => {
   describe('deletion', () => {
     it('is only possible after deactivation (409101)', async () => {
       const admin = await signUpAndSignIn(server.api);
-      const member = await addMember(admin);
+      const member = await acceptedInvitation(server, admin);
       const session = await signIn(server.api, member);
       expectError(await server.api.delete('/user/me', { token: session.accessToken }), 409, 409101);
       expectError(
@@ -371,7 +348,7 @@ describe('the user account', () => {
 
     it('removes profile, credentials, sessions and memberships for good', async () => {
       const admin = await signUpAndSignIn(server.api);
-      const member = await addMember(admin);
+      const member = await acceptedInvitation(server, admin);
       const session = await signIn(server.api, member);
 
       // A password-reset link issued before the deletion.
@@ -404,14 +381,14 @@ describe('the user account', () => {
       expect(comparable(gone)).toEqual(comparable(never));
 
       // The organization can invite the address again: a new account, not the old one.
-      const rejoined = await addMember(admin, member.email);
+      const rejoined = await acceptedInvitation(server, admin, { email: member.email });
       expect(rejoined.userId).not.toBe(member.userId);
       expect((await signIn(server.api, rejoined)).userId).toBe(rejoined.userId);
     });
 
     it('lets the deleted address sign up again, with nothing of the old account left', async () => {
       const admin = await signUpAndSignIn(server.api);
-      const member = await addMember(admin);
+      const member = await acceptedInvitation(server, admin);
       const session = await signIn(server.api, member);
       await server.api.post('/user/me/deactivate', undefined, { token: session.accessToken });
       expect((await server.api.delete('/user/me', { token: session.accessToken })).status).toBe(204);
@@ -425,7 +402,7 @@ describe('the user account', () => {
 
     it('by an OrgAdmin removes a deactivated member', async () => {
       const admin = await signUpAndSignIn(server.api);
-      const member = await addMember(admin);
+      const member = await acceptedInvitation(server, admin);
       const session = await signIn(server.api, member);
       expect(
         (await server.api.post(`${AUTHN}/users/${member.userId}/deactivate`, undefined, { token: admin.accessToken }))

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AppView,
   AUTHN,
+  acceptedInvitation,
   appMe,
   appPath,
   appToken,
@@ -11,14 +12,12 @@ import {
   createApp,
 } from '../support/apps.js';
 import {
-  type Account,
   expectError,
   type SignedIn,
   signIn,
   signUpAndSignIn,
   signUpOrganization,
   strongPassword,
-  uniqueEmail,
 } from '../support/fixtures.js';
 import { linkToken } from '../support/mailbox.js';
 import { runSql } from '../support/raw-sql.js';
@@ -46,28 +45,6 @@ describe('cached principals of bearer tokens', () => {
   }
   async function warmApp(token: string) {
     for (let use = 0; use < 2; use++) expect((await appMe(server.api, { token })).status).toBe(200);
-  }
-
-  async function addMember(): Promise<Account> {
-    const email = uniqueEmail('member');
-    const already = server.mailbox.for(email).length;
-    const invite = await server.api.post(
-      `/authorization/v1.1/realms/${admin.realm}/invites`,
-      { emailAddress: email },
-      { token: admin.accessToken },
-    );
-    expect(invite.status, invite.text).toBe(201);
-    const inviteToken = linkToken(await server.mailbox.next(email, already), '/accept-invitation');
-    const password = strongPassword();
-    const joined = await server.api.post('/user', {
-      email,
-      password,
-      firstname: 'Grace',
-      lastname: 'Hopper',
-      inviteToken,
-    });
-    expect(joined.status, joined.text).toBe(201);
-    return { email, password, userId: joined.body.userId, realm: admin.realm };
   }
 
   it('answers a token from the cache: a session ended behind the repositories is noticed at the next write', async () => {
@@ -165,7 +142,7 @@ describe('cached principals of bearer tokens', () => {
   });
 
   it('deactivation by the user ends its tokens', async () => {
-    const member = await addMember();
+    const member = await acceptedInvitation(server, admin);
     const current = await signIn(server.api, member);
     const other = await signIn(server.api, member);
     await warmUser(current.accessToken);
@@ -176,7 +153,7 @@ describe('cached principals of bearer tokens', () => {
   });
 
   it('deactivation by an OrgAdmin ends the member’s tokens, and the OrgAdmin’s go on', async () => {
-    const member = await addMember();
+    const member = await acceptedInvitation(server, admin);
     const session = await signIn(server.api, member);
     await warmUser(session.accessToken);
     await warmUser(admin.accessToken);

@@ -2,7 +2,7 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { expect } from 'vitest';
 import { postgresUrl } from './backend.js';
-import { type SignedIn, signIn, strongPassword, uniqueEmail } from './fixtures.js';
+import { type Account, type SignedIn, signIn, strongPassword, uniqueEmail } from './fixtures.js';
 import type { ApiClient, ApiResponse } from './http-client.js';
 import { linkToken } from './mailbox.js';
 import type { TestServer } from './test-server.js';
@@ -169,23 +169,23 @@ export async function realmRoleHrn(server: TestServer, realm: string, name: stri
 }
 
 /**
- * Invites a new user into the admin's organization (optionally with organization roles), accepts the invitation from
- * the mail with `POST /user`, and signs the new member in.
+ * Invites a user into the admin's organization (optionally with organization roles; by default a new address) and
+ * accepts the invitation from the mail with `POST /user`.
  */
-export async function inviteMember(
+export async function acceptedInvitation(
   server: TestServer,
   admin: SignedIn,
-  options: { roles?: string[]; prefix?: string } = {},
-): Promise<SignedIn> {
-  const email = uniqueEmail(options.prefix ?? 'member');
+  options: { roles?: string[]; prefix?: string; email?: string } = {},
+): Promise<Account> {
+  const email = options.email ?? uniqueEmail(options.prefix ?? 'member');
+  const already = server.mailbox.for(email).length;
   const invite = await server.api.post(
     `${AUTHZ}/realms/${admin.realm}/invites`,
     { emailAddress: email, ...(options.roles ? { roles: options.roles } : {}) },
     { token: admin.accessToken },
   );
   expect(invite.status, invite.text).toBe(201);
-  const mail = await server.mailbox.next(email, 0);
-  const inviteToken = linkToken(mail, '/accept-invitation');
+  const inviteToken = linkToken(await server.mailbox.next(email, already), '/accept-invitation');
   const password = strongPassword();
   const joined = await server.api.post('/user', {
     email,
@@ -196,15 +196,18 @@ export async function inviteMember(
   });
   expect(joined.status, joined.text).toBe(201);
   expect(joined.body.realm).toBe(admin.realm);
-  const tokens = await signIn(server.api, { email, password, realm: admin.realm });
-  return {
-    email,
-    password,
-    userId: joined.body.userId,
-    realm: admin.realm,
-    accessToken: tokens.accessToken,
-    refreshToken: tokens.refreshToken,
-  };
+  return { email, password, userId: joined.body.userId, realm: admin.realm };
+}
+
+/** {@link acceptedInvitation}, then the new member signs in. */
+export async function inviteMember(
+  server: TestServer,
+  admin: SignedIn,
+  options: { roles?: string[]; prefix?: string } = {},
+): Promise<SignedIn> {
+  const member = await acceptedInvitation(server, admin, options);
+  const tokens = await signIn(server.api, member);
+  return { ...member, accessToken: tokens.accessToken, refreshToken: tokens.refreshToken };
 }
 
 /** Polls `probe` until it returns a defined value (background writes such as last-used times). */
