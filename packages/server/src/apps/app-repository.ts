@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AuthzChange } from '../authz/authz-versions.js';
-import { decodePageToken, encodePageToken, type Page } from '../storage/pagination.js';
+import { type Page, pageInCreationOrder } from '../storage/pagination.js';
 import type { AppRow, Database } from '../storage/tables.js';
 
 export interface DefaultScope {
@@ -148,26 +148,7 @@ export function createAppRepository(db: Kysely<Database>, changed: AuthzChange):
       if (ids !== undefined && ids.length === 0) return { items: [], total: 0 };
       let query = db.selectFrom('apps').where('realm_id', '=', realm);
       if (ids !== undefined) query = query.where('id', 'in', [...ids]);
-      const total = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-      let page = query
-        .selectAll()
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(limit + 1);
-      if (pageToken !== undefined) {
-        const [createdAt, id] = decodePageToken(pageToken, ['number', 'string']) as [number, string];
-        page = page.where((eb) =>
-          eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]),
-        );
-      }
-      const rows = await page.execute();
-      const items = rows.slice(0, limit).map(toApp);
-      const last = items.at(-1);
-      return {
-        items,
-        total: Number(total.count),
-        ...(rows.length > limit && last ? { nextPageToken: encodePageToken([last.createdAt, last.id]) } : {}),
-      };
+      return pageInCreationOrder(query, { pageToken, limit: limit }, toApp);
     },
   };
 }

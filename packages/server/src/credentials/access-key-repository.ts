@@ -1,7 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { DefaultScope } from '../apps/app-repository.js';
 import type { CredentialChange } from '../authz/authz-versions.js';
-import { decodePageToken, encodePageToken, type Page } from '../storage/pagination.js';
+import { type Page, pageInCreationOrder } from '../storage/pagination.js';
 import type { AccessKeyRow, Database } from '../storage/tables.js';
 
 export interface AccessKeyRecord {
@@ -115,26 +115,7 @@ export function createAccessKeyRepository(db: Kysely<Database>, changed: Credent
     },
     async listByApp(appId, { pageToken, limit }) {
       const base = db.selectFrom('access_keys').where('app_id', '=', appId);
-      const total = await base.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-      let page = base
-        .selectAll()
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(limit + 1);
-      if (pageToken !== undefined) {
-        const [createdAt, id] = decodePageToken(pageToken, ['number', 'string']) as [number, string];
-        page = page.where((eb) =>
-          eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]),
-        );
-      }
-      const rows = await page.execute();
-      const items = rows.slice(0, limit).map(toAccessKey);
-      const last = items.at(-1);
-      return {
-        items,
-        total: Number(total.count),
-        ...(rows.length > limit && last ? { nextPageToken: encodePageToken([last.createdAt, last.id]) } : {}),
-      };
+      return pageInCreationOrder(base, { pageToken, limit: limit }, toAccessKey);
     },
     async setEnabled(id, enabled) {
       const realm = await realmOfKey(id);

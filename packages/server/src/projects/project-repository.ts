@@ -2,7 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import type { AuthzChange } from '../authz/authz-versions.js';
 import type { ProjectPolicyPermission } from '../authz/project-policies.js';
 import type { Dialect } from '../storage/database.js';
-import { decodePageToken, encodePageToken, type Page } from '../storage/pagination.js';
+import { decodePageToken, encodePageToken, type Page, pageInCreationOrder } from '../storage/pagination.js';
 import type { Database, ProjectPolicyRow, ProjectRow } from '../storage/tables.js';
 
 export type ScopeAccess = 'thisProjectOnly' | 'thisProjectOrNoProject';
@@ -204,26 +204,7 @@ export function createProjectRepository(
           ]),
         );
       }
-      const total = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-      let page = query
-        .selectAll()
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(limit + 1);
-      if (pageToken !== undefined) {
-        const [createdAt, id] = decodePageToken(pageToken, ['number', 'string']) as [number, string];
-        page = page.where((eb) =>
-          eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]),
-        );
-      }
-      const rows = await page.execute();
-      const items = rows.slice(0, limit).map(toProject);
-      const last = items.at(-1);
-      return {
-        items,
-        total: Number(total.count),
-        ...(rows.length > limit && last ? { nextPageToken: encodePageToken([last.createdAt, last.id]) } : {}),
-      };
+      return pageInCreationOrder(query, { pageToken, limit: limit }, toProject);
     },
 
     async update(realm, projectId, changes, now) {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { decodePageToken, encodePageToken, type Page } from '../storage/pagination.js';
+import { decodePageToken, encodePageToken, type Page, pageInCreationOrder } from '../storage/pagination.js';
 import type { Database, RoleRow } from '../storage/tables.js';
 import type { Role } from './role-repository.js';
 
@@ -43,26 +43,7 @@ export function createRoleDirectory(db: Kysely<Database>): RoleDirectory {
       if (name !== undefined) query = query.where('name', '=', name);
       if (resourceHrn !== undefined) query = query.where('resource_hrn', '=', resourceHrn);
       if (ids !== undefined) query = query.where('id', 'in', [...ids]);
-      const total = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
-      let page = query
-        .selectAll()
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(count + 1);
-      if (pageToken !== undefined) {
-        const [createdAt, id] = decodePageToken(pageToken, ['number', 'string']) as [number, string];
-        page = page.where((eb) =>
-          eb.or([eb('created_at', '>', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '>', id)])]),
-        );
-      }
-      const rows = await page.execute();
-      const items = rows.slice(0, count).map(toRole);
-      const last = items.at(-1);
-      return {
-        items,
-        total: Number(total.count),
-        ...(rows.length > count && last ? { nextPageToken: encodePageToken([last.createdAt, last.id]) } : {}),
-      };
+      return pageInCreationOrder(query, { pageToken, limit: count }, toRole);
     },
     async rolesOf(identityId, { pageToken, count }) {
       const query = db
