@@ -197,8 +197,8 @@ export class GrantService {
     const ownRealm = parsed.account.toLowerCase() === principal.realm.toLowerCase();
     const notFound = () => new AppError('request.not_found');
     if (parsed.service === 'account' && typed?.type === 'app') {
-      const app = await this.#apps.find(resourceHrn);
-      if (app && app.realm === principal.realm) return { hrn: this.#apps.hrn(app), realm: app.realm, isApp: true };
+      const app = await this.#apps.find(principal.realm, resourceHrn);
+      if (app) return { hrn: this.#apps.hrn(app), realm: app.realm, isApp: true };
       throw notFound();
     }
     const ownEntity =
