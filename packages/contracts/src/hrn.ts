@@ -40,13 +40,24 @@ export function resourceTypeAndId(resource: string): { type: string; id: string 
 
 /**
  * The id an API path names by id or by HRN: a bare id is itself; an HRN must be of `service` and of one of `types`
- * (`hrn:here:authorization::org:group/GROUP-…` → `GROUP-…`), otherwise there is none.
+ * (`hrn:here:authorization::org:group/GROUP-…` → `GROUP-…`), and `within` the given partition and organization
+ * (compared ignoring case, as organization ids are) when those are given; otherwise there is none.
  */
-export function referencedId(reference: string, service: string, types: readonly string[]): string | undefined {
+export function referencedId(
+  reference: string,
+  service: string,
+  types: readonly string[],
+  within: { partition?: string; organization?: string } = {},
+): string | undefined {
   if (!reference.startsWith('hrn:')) return reference;
   const parsed = parseHrn(reference);
   const resource = parsed && resourceTypeAndId(parsed.resource);
-  return parsed?.service === service && resource && types.includes(resource.type) ? resource.id : undefined;
+  if (parsed?.service !== service || !resource || !types.includes(resource.type)) return undefined;
+  if (within.partition !== undefined && parsed.partition !== within.partition) return undefined;
+  if (within.organization !== undefined && parsed.account.toLowerCase() !== within.organization.toLowerCase()) {
+    return undefined;
+  }
+  return resource.id;
 }
 
 /** Builds the HRNs of Gatehouse's own entities in one partition, in the forms HERE uses (spec §4). */

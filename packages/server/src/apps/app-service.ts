@@ -7,6 +7,7 @@ import {
   MAX_TOKEN_DURATION,
   type PatchAppRequest,
   parseHrn,
+  referencedId,
   resourceTypeAndId,
 } from '@gatehouse/contracts';
 import { identityId, type Principal } from '../auth/principal.js';
@@ -217,8 +218,8 @@ export class AppService {
    * Apps of other organizations are reported as not found.
    */
   async authorized(principal: Principal, reference: string, actions: readonly string[]): Promise<AppRecord> {
-    const app = await this.find(reference);
-    if (!app || app.realm !== principal.realm) throw new AppError('app.not_found');
+    const app = await this.find(principal.realm, reference);
+    if (!app) throw new AppError('app.not_found');
     await this.#deps.authorizer.require(principal, actions, this.hrn(app));
     return app;
   }
@@ -263,23 +264,18 @@ export class AppService {
     };
   }
 
-  /** The app an id or HRN names, in any organization; callers check the organization. */
-  async find(reference: string): Promise<AppRecord | undefined> {
-    let id = reference;
-    let account: string | undefined;
-    if (reference.startsWith('hrn:')) {
-      const parsed = parseHrn(reference);
-      const resource = parsed && resourceTypeAndId(parsed.resource);
-      if (parsed?.service !== 'account' || resource?.type !== 'app') return undefined;
-      if (parsed.partition !== this.#deps.hrns.partition) return undefined;
-      id = resource.id;
-      account = parsed.account;
-    }
-    if (!/^[A-Za-z0-9]{1,64}$/.test(id)) return undefined;
+  /**
+   * The app of `realm` an id or HRN names. An HRN names the app of one organization: the same id under another
+   * organization names nothing.
+   */
+  async find(realm: string, reference: string): Promise<AppRecord | undefined> {
+    const id = referencedId(reference, 'account', ['app'], {
+      partition: this.#deps.hrns.partition,
+      organization: realm,
+    });
+    if (id === undefined || !/^[A-Za-z0-9]{1,64}$/.test(id)) return undefined;
     const app = await this.#deps.storage.apps.findById(id);
-    // An HRN names the app of one organization: the same id under another organization names nothing.
-    if (app && account !== undefined && account.toLowerCase() !== app.realm.toLowerCase()) return undefined;
-    return app;
+    return app?.realm === realm ? app : undefined;
   }
 
   async #reload(id: string): Promise<AppRecord> {

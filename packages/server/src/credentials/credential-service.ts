@@ -1,4 +1,5 @@
 import type { AccessKey, ApiKey, CreatedAccessKey, HrnFactory } from '@gatehouse/contracts';
+import { referencedId } from '@gatehouse/contracts';
 import type { AppRecord } from '../apps/app-repository.js';
 import type { AppService } from '../apps/app-service.js';
 import type { Principal } from '../auth/principal.js';
@@ -183,14 +184,16 @@ export class CredentialService {
 
   async #accessKey(principal: Principal, appReference: string, keyReference: string) {
     const app = await this.#deps.apps.authorized(principal, appReference, ['write', 'manage']);
-    const key = await this.#deps.storage.accessKeys.findById(lastSegment(keyReference));
+    const id = referencedId(keyReference, 'account', ['accesskey']);
+    const key = id === undefined ? undefined : await this.#deps.storage.accessKeys.findById(id);
     if (!key || key.appId !== app.id) throw new AppError('access_key.not_found');
     return { app, key };
   }
 
   async #apiKey(principal: Principal, appReference: string, keyReference: string, actions: readonly string[]) {
     const app = await this.#deps.apps.authorized(principal, appReference, actions);
-    const key = await this.#deps.storage.apiKeys.findById(lastSegment(keyReference));
+    const id = referencedId(keyReference, 'account', ['apikey']);
+    const key = id === undefined ? undefined : await this.#deps.storage.apiKeys.findById(id);
     if (!key || key.appId !== app.id) throw new AppError('api_key.not_found');
     return { app, key };
   }
@@ -221,9 +224,4 @@ export class CredentialService {
       ...(key.lastUsedAt !== undefined ? { lastTimeUsed: key.lastUsedAt } : {}),
     };
   }
-}
-
-/** Key references are HRNs (`…:accesskey/<id>`, `…:apikey/<id>`) or bare ids. */
-function lastSegment(reference: string): string {
-  return reference.startsWith('hrn:') ? reference.slice(reference.lastIndexOf('/') + 1) : reference;
 }

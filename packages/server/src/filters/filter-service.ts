@@ -1,5 +1,5 @@
 import type { AccessFilterRequest, AccessFilter as AccessFilterView, HrnFactory } from '@gatehouse/contracts';
-import { formatHrn, limits, parseHrn, resourceTypeAndId } from '@gatehouse/contracts';
+import { formatHrn, limits, referencedId } from '@gatehouse/contracts';
 import { identityId, type Principal } from '../auth/principal.js';
 import type { AccessFilterStatement } from '../authz/access-filters.js';
 import type { AuthorizationInfoService } from '../authz/authorization-info-service.js';
@@ -222,13 +222,8 @@ export class FilterService {
 
   /** A filter of the caller's organization by HRN or id; anything else is not found. */
   async #filter(principal: Principal, reference: string): Promise<AccessFilter> {
-    let id = reference;
-    if (reference.startsWith('hrn:')) {
-      const parsed = parseHrn(reference);
-      const typed = parsed && resourceTypeAndId(parsed.resource);
-      id = typed?.type === 'filter' ? typed.id : '';
-    }
-    const filter = id === '' ? undefined : await this.#storage.accessFilters.find(id);
+    const id = referencedId(reference, 'authorization', ['filter']);
+    const filter = id === undefined ? undefined : await this.#storage.accessFilters.find(id);
     if (!filter || filter.realm !== principal.realm) throw new AppError('filter.not_found');
     return filter;
   }

@@ -1,5 +1,5 @@
 import type { HrnFactory, InviteRequest, InviteResponse } from '@gatehouse/contracts';
-import { limits, parseHrn, resourceTypeAndId } from '@gatehouse/contracts';
+import { limits, parseHrn, referencedId, resourceTypeAndId } from '@gatehouse/contracts';
 import type { Principal } from '../auth/principal.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
 import type { Authorizer } from '../authz/authorizer.js';
@@ -239,14 +239,8 @@ export class InviteService {
   }
 
   async #resolveRealm(actor: Principal, reference: string): Promise<string> {
-    let id = reference;
-    if (reference === 'me') id = actor.realm;
-    else if (reference.startsWith('hrn:')) {
-      const parsed = parseHrn(reference);
-      const resource = parsed && resourceTypeAndId(parsed.resource);
-      if (!parsed || resource?.type !== 'realm') throw new AppError('request.invalid_realm');
-      id = resource.id;
-    }
+    const id = reference === 'me' ? actor.realm : referencedId(reference, 'account', ['realm']);
+    if (id === undefined) throw new AppError('request.invalid_realm');
     const organization = await this.#deps.storage.organizations.findById(id);
     if (!organization) throw new AppError('realm.not_found');
     return organization.id;
@@ -301,10 +295,11 @@ export class InviteService {
 
   async #pendingInvite(actor: Principal, realmReference: string, inviteReference: string): Promise<Invite> {
     const realm = await this.#authorize(actor, realmReference);
-    const id = inviteReference.startsWith('hrn:')
-      ? inviteReference.slice(inviteReference.lastIndexOf('/') + 1)
-      : inviteReference;
-    const invite = await this.#deps.storage.invites.findById(id);
+    // HERE names invitations under both services: Authorization's invite APIs and Account's InviteInfo.
+    const id =
+      referencedId(inviteReference, 'authorization', ['invite']) ??
+      referencedId(inviteReference, 'account', ['invite']);
+    const invite = id === undefined ? undefined : await this.#deps.storage.invites.findById(id);
     if (!invite || invite.realm !== realm) throw new AppError('invite.not_found');
     if (invite.state !== 'pending') throw new AppError('invite.not_pending');
     return invite;

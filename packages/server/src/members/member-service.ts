@@ -5,6 +5,7 @@ import {
   limits,
   parseHrn,
   type RealmMember,
+  referencedId,
   resourceTypeAndId,
 } from '@gatehouse/contracts';
 import { identityId, type Principal } from '../auth/principal.js';
@@ -14,7 +15,7 @@ import { groupView } from '../groups/group-view.js';
 import { roleView } from '../roles/role-view.js';
 import { decodePageToken, encodePageToken } from '../storage/pagination.js';
 import type { Storage } from '../storage/storage.js';
-import type { MemberKind, MemberRef, MemberSearch } from './member-directory.js';
+import type { MemberRef, MemberSearch } from './member-directory.js';
 
 export interface MemberServiceDependencies {
   storage: Storage;
@@ -43,14 +44,9 @@ export class MemberService {
    * organization is HERE's 403 "Realm of the resource does not match the realm of the caller.", an unknown one 404.
    */
   async realmOf(principal: Principal, reference: string): Promise<string> {
-    let id = reference;
     if (reference === 'me') return principal.realm;
-    if (reference.startsWith('hrn:')) {
-      const parsed = parseHrn(reference);
-      const resource = parsed && resourceTypeAndId(parsed.resource);
-      if (!parsed || resource?.type !== 'realm') throw new AppError('request.invalid_realm');
-      id = resource.id;
-    }
+    const id = referencedId(reference, 'account', ['realm']);
+    if (id === undefined) throw new AppError('request.invalid_realm');
     if (id.toLowerCase() === principal.realm.toLowerCase()) return principal.realm;
     if (!(await this.#deps.storage.organizations.findById(id))) throw new AppError('realm.not_found');
     throw new AppError('realm.mismatch');
@@ -62,19 +58,11 @@ export class MemberService {
    */
   async resolve(principal: Principal, reference: string, purpose: 'read' | 'write'): Promise<MemberRef> {
     if (reference === 'me') return { id: identityId(principal), kind: principal.kind };
-    let id = reference;
-    let kind: MemberKind | undefined;
-    if (reference.startsWith('hrn:')) {
-      const parsed = parseHrn(reference);
-      const resource = parsed && resourceTypeAndId(parsed.resource);
-      if (parsed?.service !== 'account' || (resource?.type !== 'user' && resource?.type !== 'app')) {
-        throw invalidData(fieldError('member', 'invalid'));
-      }
-      id = resource.id;
-      kind = resource.type;
-    }
+    const id = referencedId(reference, 'account', ['user', 'app']);
+    if (id === undefined) throw invalidData(fieldError('member', 'invalid'));
     const identity = await this.#deps.storage.members.identity(id);
-    if (!identity || identity.kind === 'group' || (kind !== undefined && identity.kind !== kind)) {
+    // A user HRN names no app, an app HRN no user.
+    if (!identity || identity.kind === 'group' || referencedId(reference, 'account', [identity.kind]) === undefined) {
       throw new AppError('member.not_found');
     }
     if (identity.realm !== principal.realm) {

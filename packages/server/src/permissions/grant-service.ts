@@ -1,5 +1,5 @@
 import type { ActivePermission, EntityGrant, EntityType, HrnFactory, NewPermissions } from '@gatehouse/contracts';
-import { limits, parseHrn, resourceTypeAndId } from '@gatehouse/contracts';
+import { limits, parseHrn, referencedId, resourceTypeAndId } from '@gatehouse/contracts';
 import type { AppService } from '../apps/app-service.js';
 import { identityId, type Principal } from '../auth/principal.js';
 import type { Authorizer } from '../authz/authorizer.js';
@@ -197,8 +197,8 @@ export class GrantService {
     const ownRealm = parsed.account.toLowerCase() === principal.realm.toLowerCase();
     const notFound = () => new AppError('request.not_found');
     if (parsed.service === 'account' && typed?.type === 'app') {
-      const app = await this.#apps.find(resourceHrn);
-      if (app && app.realm === principal.realm) return { hrn: this.#apps.hrn(app), realm: app.realm, isApp: true };
+      const app = await this.#apps.find(principal.realm, resourceHrn);
+      if (app) return { hrn: this.#apps.hrn(app), realm: app.realm, isApp: true };
       throw notFound();
     }
     const ownEntity =
@@ -229,10 +229,13 @@ export class GrantService {
     return !resource.isApp || APP_ACTIONS.has(action.replace(/^(addGrant|removeGrant):/, ''));
   }
 
-  /** A grantee named in a v1.1 path, by id or HRN: unknown ones are "Illegal entity ID.". */
+  /**
+   * A grantee named in a v1.1 path, by id or by an HRN of its type (`…:account::<org>:user/…`,
+   * `…:authorization::<org>:group/…`): unknown ones, and HRNs naming anything else, are "Illegal entity ID.".
+   */
   async #entity(principal: Principal, reference: string, type: EntityType): Promise<IdentityRef> {
-    const id = reference.startsWith('hrn:') ? reference.slice(reference.lastIndexOf('/') + 1) : reference;
-    const identity = await this.#storage.permissions.findIdentity(id);
+    const id = referencedId(reference, type === 'group' ? 'authorization' : 'account', [type]);
+    const identity = id === undefined ? undefined : await this.#storage.permissions.findIdentity(id);
     if (!identity || identity.kind !== type) throw new AppError('grant.invalid_entity');
     if (identity.realm !== principal.realm) {
       throw new AppError('realm.mismatch', { detail: 'Realm of the entity does not match the realm of the caller.' });

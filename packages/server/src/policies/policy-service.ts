@@ -1,5 +1,5 @@
 import type { ActivePermission, HrnFactory, Plan, Policy } from '@gatehouse/contracts';
-import { formatHrn, parseHrn, resourceTypeAndId } from '@gatehouse/contracts';
+import { formatHrn, parseHrn, referencedId } from '@gatehouse/contracts';
 import { identityId, type Principal } from '../auth/principal.js';
 import type { AuthorizationInfoService } from '../authz/authorization-info-service.js';
 import type { Authorizer } from '../authz/authorizer.js';
@@ -297,13 +297,15 @@ export class PolicyService {
 
   /** A policy of the caller's organization by id or HRN; anything else is not found. */
   async #policy(principal: Principal, reference: string): Promise<OrgPolicy> {
-    const policy = await this.#storage.policies.findPolicy(referencedId(reference, 'policy'));
+    const id = referencedId(reference, 'authorization', ['policy']);
+    const policy = id === undefined ? undefined : await this.#storage.policies.findPolicy(id);
     if (!policy || policy.realm !== principal.realm) throw new AppError('policy.not_found');
     return policy;
   }
 
   async #plan(principal: Principal, reference: string): Promise<OrgPlan> {
-    const plan = await this.#storage.policies.findPlan(referencedId(reference, 'plan'));
+    const id = referencedId(reference, 'authorization', ['plan']);
+    const plan = id === undefined ? undefined : await this.#storage.policies.findPlan(id);
     if (!plan || plan.realm !== principal.realm) throw new AppError('plan.not_found');
     return plan;
   }
@@ -325,14 +327,6 @@ export class PolicyService {
     const page = pageOf(items, limit, query.pageToken);
     return { limit, ...page };
   }
-}
-
-/** The id in an HRN `…:<type>/<id>`, or the reference itself. */
-function referencedId(reference: string, type: string): string {
-  if (!reference.startsWith('hrn:')) return reference;
-  const parsed = parseHrn(reference);
-  const typed = parsed && resourceTypeAndId(parsed.resource);
-  return typed?.type === type ? typed.id : '';
 }
 
 /** A policy's permissions as HERE lists them; they have no permission ids of their own. */

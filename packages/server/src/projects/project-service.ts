@@ -12,6 +12,7 @@ import {
   type ProjectResponse,
   type ProjectSettings,
   parseHrn,
+  referencedId,
   resourceTypeAndId,
 } from '@gatehouse/contracts';
 import { identityId, type Principal } from '../auth/principal.js';
@@ -608,21 +609,11 @@ export class ProjectService {
 
   /** A project of the caller's organization by id or HRN; a scoped token reaches only its own project. */
   async find(principal: Principal, reference: string): Promise<ProjectRecord> {
-    let id = reference;
-    if (reference.startsWith('hrn:')) {
-      const parsed = parseHrn(reference);
-      const resource = parsed && resourceTypeAndId(parsed.resource);
-      if (
-        parsed?.service !== 'authorization' ||
-        resource?.type !== 'project' ||
-        parsed.partition !== this.#deps.hrns.partition ||
-        parsed.account.toLowerCase() !== principal.realm.toLowerCase()
-      ) {
-        throw new AppError('project.not_found');
-      }
-      id = resource.id;
-    }
-    if (!/^[a-z0-9-]{1,64}$/.test(id)) throw new AppError('project.not_found');
+    const id = referencedId(reference, 'authorization', ['project'], {
+      partition: this.#deps.hrns.partition,
+      organization: principal.realm,
+    });
+    if (id === undefined || !/^[a-z0-9-]{1,64}$/.test(id)) throw new AppError('project.not_found');
     const project = await this.#deps.storage.projects.findById(principal.realm, id);
     if (!project) throw new AppError('project.not_found');
     const scoped = projectIdOf(principal.scope);

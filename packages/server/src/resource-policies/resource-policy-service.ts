@@ -4,13 +4,12 @@ import {
   formatHrn,
   type HrnFactory,
   limits,
-  parseHrn,
   projectLinkingEnabledActions,
   type ResourcePlan,
   type ResourcePolicy,
   type ResourcePolicyResource,
   type ResourcePolicyResourcesStatus,
-  resourceTypeAndId,
+  referencedId,
 } from '@gatehouse/contracts';
 import { identityId, type Principal } from '../auth/principal.js';
 import type { AuthorizationInfoService } from '../authz/authorization-info-service.js';
@@ -390,8 +389,10 @@ export class ResourcePolicyService {
     if (request.subresources !== undefined) {
       subresources = {};
       for (const [reference, values] of Object.entries(request.subresources)) {
-        const id = referencedId(reference, 'resourcePolicy', principal.realm);
-        if (!plan.policyIds.includes(id)) throw invalidData(fieldError(`subresources.${reference}`, 'invalid'));
+        const id = ownId(principal, reference, 'resourcePolicy');
+        if (id === undefined || !plan.policyIds.includes(id)) {
+          throw invalidData(fieldError(`subresources.${reference}`, 'invalid'));
+        }
         subresources[id] = [...new Set(values)];
       }
     }
@@ -448,8 +449,8 @@ export class ResourcePolicyService {
     query: PageQuery,
   ) {
     const { plan, attachment } = await this.#attachedPlan(principal, realm, planReference, undefined);
-    const policyId = referencedId(policyReference, 'resourcePolicy', principal.realm);
-    if (!plan.policyIds.includes(policyId)) throw new AppError('resource_policy.not_found');
+    const policyId = ownId(principal, policyReference, 'resourcePolicy');
+    if (policyId === undefined || !plan.policyIds.includes(policyId)) throw new AppError('resource_policy.not_found');
     const narrowing = attachment.subresources?.[policyId];
     const entries = await this.#deps.storage.resourcePolicies.entries(plan.realm, policyId);
     const permissions = entries.flatMap((entry) => {
@@ -517,8 +518,10 @@ export class ResourcePolicyService {
   }
 
   async #target(principal: Principal, realm: string, member: string | undefined): Promise<ResourcePlanTarget> {
-    const organization = realmId(realm, principal.realm);
-    if (organization.toLowerCase() !== principal.realm.toLowerCase()) throw new AppError('realm.not_found');
+    const organization = realm === 'me' ? principal.realm : referencedId(realm, 'account', ['realm']);
+    if (organization === undefined || organization.toLowerCase() !== principal.realm.toLowerCase()) {
+      throw new AppError('realm.not_found');
+    }
     if (member === undefined) return { kind: 'realm', id: principal.realm };
     const identity = await this.#deps.info.resolveMember(principal, principal.realm, member);
     return { kind: 'identity', id: identity.id };
@@ -528,8 +531,9 @@ export class ResourcePolicyService {
 
   /** A resource policy of the caller's organization the caller may act on; 404 for anything else. */
   async #policy(principal: Principal, reference: string, actions: readonly string[]): Promise<ResourcePolicyRecord> {
-    const id = referencedId(reference, 'resourcePolicy', principal.realm);
-    const policy = id === '' ? undefined : await this.#deps.storage.resourcePolicies.findPolicy(principal.realm, id);
+    const id = ownId(principal, reference, 'resourcePolicy');
+    const policy =
+      id === undefined ? undefined : await this.#deps.storage.resourcePolicies.findPolicy(principal.realm, id);
     if (!policy) throw new AppError('resource_policy.not_found');
     const hrn = this.policyHrn(policy.realm, policy.id);
     if (!(await this.#firstUnscoped(principal, actions, hrn))) {
@@ -539,8 +543,8 @@ export class ResourcePolicyService {
   }
 
   async #plan(principal: Principal, reference: string): Promise<ResourcePlanRecord> {
-    const id = referencedId(reference, 'resourcePlan', principal.realm);
-    const plan = id === '' ? undefined : await this.#deps.storage.resourcePolicies.findPlan(principal.realm, id);
+    const id = ownId(principal, reference, 'resourcePlan');
+    const plan = id === undefined ? undefined : await this.#deps.storage.resourcePolicies.findPlan(principal.realm, id);
     if (!plan) throw new AppError('resource_plan.not_found');
     return plan;
   }
@@ -548,8 +552,9 @@ export class ResourcePolicyService {
   async #policyIds(principal: Principal, references: readonly string[]): Promise<string[]> {
     const ids: string[] = [];
     for (const reference of references) {
-      const id = referencedId(reference, 'resourcePolicy', principal.realm);
-      const policy = id === '' ? undefined : await this.#deps.storage.resourcePolicies.findPolicy(principal.realm, id);
+      const id = ownId(principal, reference, 'resourcePolicy');
+      const policy =
+        id === undefined ? undefined : await this.#deps.storage.resourcePolicies.findPolicy(principal.realm, id);
       if (!policy) throw new AppError('resource_policy.not_found');
       ids.push(policy.id);
     }
@@ -597,22 +602,7 @@ const entryView = (entry: ResourcePolicyEntry): ResourcePolicyResource => ({
   ...(entry.subresources !== undefined ? { subresources: entry.subresources } : {}),
 });
 
-/** The organization a `{realm}` path parameter names: an orgId, a realm HRN, or `me`. */
-function realmId(reference: string, callerRealm: string): string {
-  if (reference === 'me') return callerRealm;
-  if (!reference.startsWith('hrn:')) return reference;
-  const parsed = parseHrn(reference);
-  const typed = parsed && resourceTypeAndId(parsed.resource);
-  return typed?.type === 'realm' ? typed.id : '';
-}
-
-/**
- * The id in an HRN `…:<type>/<id>` of the caller's organization, the reference itself when it is not an HRN, `''`
- * for an HRN of another type or organization.
- */
-function referencedId(reference: string, type: string, realm: string): string {
-  if (!reference.startsWith('hrn:')) return reference;
-  const parsed = parseHrn(reference);
-  const typed = parsed && resourceTypeAndId(parsed.resource);
-  return typed?.type === type && parsed?.account.toLowerCase() === realm.toLowerCase() ? typed.id : '';
+/** The id of a resource policy or plan a path names, by id or by an HRN of the caller's organization. */
+function ownId(principal: Principal, reference: string, type: 'resourcePolicy' | 'resourcePlan'): string | undefined {
+  return referencedId(reference, 'authorization', [type], { organization: principal.realm });
 }

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { HrnFactory, UpdateProfileRequest, UserProfile } from '@gatehouse/contracts';
+import { referencedId } from '@gatehouse/contracts';
 import type { Logger } from 'pino';
 import type { Principal } from '../auth/principal.js';
 import type { Authorizer } from '../authz/authorizer.js';
@@ -212,15 +213,15 @@ export class AccountService {
 
   /**
    * Resolves `me`, a user id or a user HRN to a user of the actor's organization. Users of other organizations are
-   * reported as not found, like users that do not exist.
+   * reported as not found, like users that do not exist and HRNs that name no user.
    */
   async resolveUserReference(actor: Principal, reference: string): Promise<string> {
     if (reference === 'me') {
       if (actor.kind !== 'user') throw new AppError('auth.wrong_token_type');
       return actor.userId;
     }
-    const id = reference.startsWith('hrn:') ? reference.slice(reference.lastIndexOf('/') + 1) : reference;
-    const user = await this.#deps.storage.users.findById(id);
+    const id = referencedId(reference, 'account', ['user']);
+    const user = id === undefined ? undefined : await this.#deps.storage.users.findById(id);
     if (!user || user.realm !== actor.realm) throw new AppError('user.not_found');
     return user.id;
   }

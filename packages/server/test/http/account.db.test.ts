@@ -274,6 +274,16 @@ describe('the user account', () => {
         token: admin.accessToken,
       });
       expect(activate.status, activate.text).toBe(204);
+      // A user HRN is of Account and of type user; any other HRN ending in the user's id names nothing.
+      for (const other of [hrn.replace(':account:', ':authorization:'), hrn.replace(':user/', ':app/')]) {
+        expectError(
+          await server.api.post(`${AUTHN}/users/${encodeURIComponent(other)}/deactivate`, undefined, {
+            token: admin.accessToken,
+          }),
+          404,
+          404000,
+        );
+      }
       const tokens = await signIn(server.api, member);
       expect((await me(tokens.accessToken)).body.state).toBe('enabled');
       expectError(await me(session.accessToken), 401, 401701);

@@ -89,6 +89,17 @@ describe('app credentials', () => {
       const byId = await server.api.get(appPath(app.hrn, `/apiKeys/${bareId}`), { token: admin.accessToken });
       expect(byId.body).toEqual(stored);
       expect(byId.text).not.toContain(key.apiKeyId);
+      // A key HRN is of Account and of type apikey; any other HRN ending in the key's id names nothing.
+      for (const hrn of [
+        key.apiKey.replace(':account:', ':authorization:'),
+        key.apiKey.replace(':apikey/', ':accesskey/'),
+      ]) {
+        expectError(
+          await server.api.get(appPath(app.hrn, `/apiKeys/${encodeURIComponent(hrn)}`), { token: admin.accessToken }),
+          404,
+          404666,
+        );
+      }
     });
 
     it('the database keeps only the SHA-256 of the key', async () => {
@@ -416,6 +427,19 @@ describe('app credentials', () => {
       expect(enabled.status, enabled.text).toBe(204);
       expect((await appMe(server.api, { token: accessToken })).status).toBe(200);
       expect((await requestAppToken(server.api, key)).status).toBe(200);
+      // An access key HRN is of Account and of type accesskey; any other HRN ending in the key's id names nothing.
+      for (const hrn of [
+        key.accessKeyHrn.replace(':account:', ':data:'),
+        key.accessKeyHrn.replace(':accesskey/', ':apikey/'),
+      ]) {
+        expectError(
+          await server.api.post(appPath(app.clientId, `/accessKeys/${encodeURIComponent(hrn)}/disable`), undefined, {
+            token: admin.accessToken,
+          }),
+          404,
+          404667,
+        );
+      }
     });
 
     it('delete removes the key; its tokens stop working and other keys go on', async () => {

@@ -94,6 +94,17 @@ describe('access filters', () => {
     expect(members.body.items).toEqual([
       { memberHrn: `hrn:here:account::${alice.realm}:user/${bob.userId}`, entityType: 'user' },
     ]);
+    const byId = await server.api.get(`${AUTHZ}/filters/${filter.hrn.slice(filter.hrn.lastIndexOf('/') + 1)}`, {
+      token: alice.accessToken,
+    });
+    expect(byId.body.hrn).toBe(filter.hrn);
+    // A filter HRN is of Authorization; the same resource under another service names nothing.
+    const accountHrn = filter.hrn.replace(':authorization:', ':account:');
+    expectError(
+      await server.api.get(`${AUTHZ}/filters/${encodeURIComponent(accountHrn)}`, { token: alice.accessToken }),
+      404,
+      404773,
+    );
 
     // Changing the statements takes effect at once; so does detaching.
     const updated = await server.api.post(

@@ -179,6 +179,24 @@ describe('grants on any resource, and Account v1 sharing', () => {
         400,
         400204,
       );
+      // By HRN, an entity is named only by an HRN of its own service and type.
+      const bobHrn = `hrn:here:account::${alice.realm}:user/${bob.userId}`;
+      const read = await server.api.get(grantPath(catalog('ours'), bobHrn, undefined, 'user'), {
+        token: rita.accessToken,
+      });
+      expect(read.status, read.text).toBe(200);
+      expect(read.body.entityId.id).toBe(bob.userId);
+      for (const hrn of [
+        `hrn:here:authorization::${alice.realm}:user/${bob.userId}`,
+        `hrn:here:account::${alice.realm}:app/${bob.userId}`,
+        `hrn:${bob.userId}/${bob.userId}`,
+      ]) {
+        expectError(
+          await server.api.get(grantPath(catalog('ours'), hrn, undefined, 'user'), { token: rita.accessToken }),
+          400,
+          400204,
+        );
+      }
     });
   });
 

@@ -205,6 +205,12 @@ describe('invitations', () => {
       token: admin.accessToken,
     });
     expect(viaHrn.body.total).toBe(3);
+    const authorizationRealmHrn = `hrn:here:authorization::${admin.realm}:realm/${admin.realm}`;
+    expectError(
+      await server.api.get(invitesPath(encodeURIComponent(authorizationRealmHrn)), { token: admin.accessToken }),
+      400,
+      400255,
+    );
 
     expectError(
       await server.api.get(`${invitesPath(admin.realm)}?pageToken=bm9wZQ`, { token: admin.accessToken }),
@@ -427,6 +433,14 @@ describe('invitations', () => {
       404,
       404810,
     );
+    // An invitation HRN is of Authorization (invite APIs) or Account (InviteInfo); other services name no invitation.
+    const resendAs = (hrn: string) =>
+      server.api.post(`${invitesPath(admin.realm)}/${encodeURIComponent(hrn)}`, undefined, {
+        token: admin.accessToken,
+      });
+    const id = inviteId(created.hrn);
+    expect((await resendAs(`hrn:here:account::${admin.realm}:invite/${id}`)).status).toBe(204);
+    expectError(await resendAs(`hrn:here:data::${admin.realm}:invite/${id}`), 404, 404810);
   });
 
   it('updates an invitation with PUT: new names and roles, sent again', async () => {

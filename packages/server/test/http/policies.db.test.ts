@@ -62,6 +62,15 @@ describe('organization policies and plans', () => {
     const own = await server.api.get(`${member(bob.userId)}/policies`, { token: bob.accessToken });
     expect(own.status, own.text).toBe(200);
     expect(own.body.items.map((item: { id: string }) => item.id)).toEqual([policy.id]);
+    // A policy HRN is of Authorization; the same resource under another service names nothing.
+    const dataHrn = policy.hrn.replace(':authorization:', ':data:');
+    expectError(
+      await server.api.get(`${member(bob.userId)}/policies/${encodeURIComponent(dataHrn)}/permissions`, {
+        token: bob.accessToken,
+      }),
+      404,
+      404771,
+    );
     const permissions = await server.api.get(`${member(bob.userId)}/policies/${policy.id}/permissions`, {
       token: bob.accessToken,
     });

@@ -243,6 +243,15 @@ describe('realm members and limits', () => {
     ]);
   });
 
+  it('takes a realm HRN only of the Account service, and a user or app HRN only for a member of that kind', async () => {
+    const token = { token: admin.accessToken };
+    const authorizationRealmHrn = `hrn:here:authorization::${admin.realm}:realm/${admin.realm}`;
+    expectError(await server.api.get(membersPath(authorizationRealmHrn), token), 400, 400255);
+    expectError(await server.api.get(memberPath(admin.realm, userHrn(admin.realm, app.clientId)), token), 404, 404782);
+    const appMember = await server.api.get(memberPath(admin.realm, appHrn(admin.realm, app.clientId)), token);
+    expect(appMember.status).toBe(200);
+  });
+
   it('pages and searches an organization of 10,000 users quickly', async () => {
     const big = await signUpAndSignIn(server.api);
     const prefix = `HERE-${big.userId.slice(5, 13)}-1111-2222-3333-`;

@@ -88,6 +88,17 @@ describe('resource policies and resource plans', () => {
       expect(read.status, read.text).toBe(200);
       expect(read.body.hrn).toBe(hrn);
     }
+    // A resource policy HRN is of Authorization and of the caller's organization; others name nothing.
+    for (const reference of [
+      hrn.replace(':authorization:', ':account:'),
+      hrn.replace(`::${alice.realm}:`, '::other:'),
+    ]) {
+      expectError(
+        await server.api.get(policyPath(encodeURIComponent(reference)), { token: alice.accessToken }),
+        404,
+        404910,
+      );
+    }
     expectError(
       await server.api.post(`${AUTHZ}/resourcePolicies`, { id, name: 'Again' }, { token: alice.accessToken }),
       409,
@@ -485,6 +496,14 @@ describe('resource policies and resource plans', () => {
     expect(onRealm.status, onRealm.text).toBe(200);
     expect(await decide(carol.accessToken, 'readResource', resource)).toBe('allowed');
 
+    // A realm HRN is of Account, as HERE writes it; any other names no organization.
+    const realmHrn = (service: string) => `hrn:here:${service}::${alice.realm}:realm/${alice.realm}`;
+    const byRealmHrn = (service: string) =>
+      server.api.get(`${AUTHZ}/realms/${encodeURIComponent(realmHrn(service))}/resourcePlans`, {
+        token: alice.accessToken,
+      });
+    expect((await byRealmHrn('account')).status).toBe(200);
+    expectError(await byRealmHrn('authorization'), 404, 404800);
     const realmPlans = await server.api.get(`${AUTHZ}/realms/${alice.realm}/resourcePlans`, {
       token: alice.accessToken,
     });

@@ -211,4 +211,15 @@ describe('referencedId', () => {
     expect(referencedId('hrn:here:account::org:group/GROUP-1', 'authorization', ['group'])).toBeUndefined();
     expect(referencedId('hrn:broken', 'authorization', ['group'])).toBeUndefined();
   });
+
+  it('takes an HRN only within the given partition and organization, the organization in any case', () => {
+    const within = { partition: 'here', organization: 'MyOrg' };
+    const hrn = 'hrn:here:authorization::myorg:project/p1';
+    expect(referencedId(hrn, 'authorization', ['project'], within)).toBe('p1');
+    expect(referencedId('p1', 'authorization', ['project'], within)).toBe('p1');
+    expect(referencedId(hrn, 'authorization', ['project'], { partition: 'here-cn' })).toBeUndefined();
+    expect(referencedId(hrn, 'authorization', ['project'], { organization: 'other' })).toBeUndefined();
+    expect(referencedId('hrn:here:authorization:::project/p1', 'authorization', ['project'], within)).toBeUndefined();
+    expect(referencedId('hrn:here-cn:authorization::other:project/p1', 'authorization', ['project'])).toBe('p1');
+  });
 });
