@@ -26,7 +26,8 @@
  * Measurements run in `--rounds` rounds, alternating their order; the table reports medians across rounds. Flags:
  * --quick (small data set in schema gh_bench_authz_quick, fewer and shorter rounds, for development) --reload
  * --rounds --decisions (per size and round, warm) --casbin-seconds --duration --warmup --connections
- * --no-http --keep-work --out bench/results/authorization.json.
+ * --no-http --profile (a V8 CPU profile of the measured server in bench/results/profiles) --keep-work
+ * --out bench/results/authorization.json.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -87,6 +88,7 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string' },
     connections: { type: 'string', default: '20' },
     'no-http': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
     'keep-work': { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(ROOT, 'bench/results/authorization.json') },
   },
@@ -163,7 +165,10 @@ async function main(): Promise<void> {
 
     let http: HttpResults | undefined;
     if (settings.http) {
-      server = await startGatehouse(work);
+      server = await startGatehouse(
+        work,
+        flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, 'bench/results/profiles')}`] : [],
+      );
       http = await measureHttp(server, manifest, questions, inProcess.expected);
     }
 
@@ -527,7 +532,7 @@ const BENCH_MASTER_KEY = createHash('sha256').update('gatehouse authorization be
 const BENCH_ADMIN = { email: 'bench-admin@example.com', password: 'Correct-Horse-Battery-Staple-42' };
 
 /** Gatehouse as `npm start` runs it, on the benchmark's schema, with limits out of the way of the load. */
-async function startGatehouse(work: string): Promise<Server> {
+async function startGatehouse(work: string, nodeFlags: string[] = []): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = {
@@ -548,7 +553,15 @@ async function startGatehouse(work: string): Promise<Server> {
     GATEHOUSE_RATE_LIMIT_IP_PER_MINUTE: '1000000',
     GATEHOUSE_RATE_LIMIT_IDENTITY_PER_MINUTE: '1000000',
   };
-  return startServer('gatehouse', path.join(ROOT, 'packages/server/src/main.ts'), env, url, '/healthz', work);
+  return startServer(
+    'gatehouse',
+    path.join(ROOT, 'packages/server/src/main.ts'),
+    env,
+    url,
+    '/healthz',
+    work,
+    nodeFlags,
+  );
 }
 
 async function adminToken(url: string): Promise<string> {

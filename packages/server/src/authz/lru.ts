@@ -1,12 +1,20 @@
 /**
  * A least-recently-used map bounded by total weight (entries weigh 1 unless a weigher says otherwise), so a cache of
  * identities can be bounded by the permissions it holds rather than by their number.
+ *
+ * @remarks Recency is kept approximately, for speed. The map's insertion order is the recency order, and moving an
+ * entry to the young end means deleting and re-inserting it: done on every hit, that churn cost more than the lookup
+ * on the hot paths (a decision reads three caches). So a hit moves its entry only once more than half as many
+ * entries as the cache holds were inserted or moved after it; an entry is then evicted at worst as if its last use
+ * had been that much earlier.
  */
 export class WeightedLru<K, V> {
-  readonly #entries = new Map<K, { value: V; weight: number }>();
+  readonly #entries = new Map<K, { value: V; weight: number; stamp: number }>();
   readonly #budget: number;
   readonly #weigh: (value: V) => number;
   #weight = 0;
+  /** Counts insertions and moves: an entry's stamp is the count when it last went to the young end. */
+  #clock = 0;
 
   constructor(budget: number, weigh: (value: V) => number = () => 1) {
     this.#budget = budget;
@@ -16,15 +24,18 @@ export class WeightedLru<K, V> {
   get(key: K): V | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
+    if (this.#clock - entry.stamp > this.#entries.size / 2) {
+      this.#entries.delete(key);
+      entry.stamp = ++this.#clock;
+      this.#entries.set(key, entry);
+    }
     return entry.value;
   }
 
   set(key: K, value: V): void {
     this.delete(key);
     const weight = Math.max(1, this.#weigh(value));
-    this.#entries.set(key, { value, weight });
+    this.#entries.set(key, { value, weight, stamp: ++this.#clock });
     this.#weight += weight;
     for (const [oldest, entry] of this.#entries) {
       if (this.#weight <= this.#budget || oldest === key) break;
