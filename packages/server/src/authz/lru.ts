@@ -4,7 +4,7 @@
  *
  * @remarks Recency is kept approximately, for speed. The map's insertion order is the recency order, and moving an
  * entry to the young end means deleting and re-inserting it: done on every hit, that churn cost more than the lookup
- * on the hot paths (a decision reads three caches). So a hit moves its entry only once more than half as many
+ * on the hot paths (a decision reads three caches). So a hit moves its entry only once at least half as many
  * entries as the cache holds were inserted or moved after it; an entry is then evicted at worst as if its last use
  * had been that much earlier.
  */
@@ -24,7 +24,7 @@ export class WeightedLru<K, V> {
   get(key: K): V | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
-    if (this.#clock - entry.stamp > this.#entries.size / 2) {
+    if (this.#clock - entry.stamp >= this.#entries.size / 2) {
       this.#entries.delete(key);
       entry.stamp = ++this.#clock;
       this.#entries.set(key, entry);
