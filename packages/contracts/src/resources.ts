@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PageToken } from './common.js';
 import { HrnParam } from './hrn.js';
 import { PathReference, ProjectAction, ProjectResponse, ResourceType } from './projects.js';
+import { Subresources } from './resource-policies.js';
 
 /**
  * `POST /resources`: a HERE service registers one of its resources (a Gatehouse extension; HERE's services do this
@@ -68,12 +69,16 @@ export const ResourceProjectList = z.object({
   items: z.array(ResourceProject),
 });
 
-/** HERE's `ResourceRelationRequest`: a resource to home in, or link into, a project. */
+/**
+ * HERE's `ResourceRelationRequest`: a resource to home in, or link into, a project. A link may be limited to
+ * `subresources` (parts of the resource such as regions); members of the project then reach only those.
+ */
 export const ResourceRelationRequest = z.object({
   resource: HrnParam,
   externalId: z.string().min(1).max(80).optional(),
   type: ResourceType.optional(),
   allowedActions: z.array(ProjectAction).min(1).max(50).optional(),
+  subresources: Subresources.optional(),
 });
 
 /** HERE's `ResourceRelationList`: at most 20 resources per request. */
@@ -88,6 +93,7 @@ export const ResourceRelationResponse = z.object({
   relation: ResourceRelation,
   externalId: z.string().optional(),
   allowedActions: z.array(z.string()).optional(),
+  subresources: z.array(z.string()).optional(),
   active: z.boolean(),
 });
 export type ResourceRelationResponse = z.infer<typeof ResourceRelationResponse>;
@@ -111,4 +117,7 @@ export const ProjectResourceQuery = z.object({
 });
 
 /** HERE's `ResourceLinkActionBody`. */
-export const ResourceLinkActionBody = z.object({ allowedActions: z.array(ProjectAction).min(1).max(50).optional() });
+export const ResourceLinkActionBody = z.object({
+  allowedActions: z.array(ProjectAction).min(1).max(50).optional(),
+  subresources: Subresources.optional(),
+});

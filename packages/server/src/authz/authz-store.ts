@@ -39,8 +39,16 @@ export interface ResourceFacts {
   realm: string;
   type: string;
   homeProjectId?: string;
-  /** Projects the resource is linked into, with the actions each link allows (union over its links). */
-  links: Map<string, Set<string>>;
+  /** Projects the resource is linked into, with what their links allow. */
+  links: Map<string, LinkFacts>;
+}
+
+/** What the links of a resource into one project allow, together. */
+export interface LinkFacts {
+  /** The union of the links' actions. */
+  actions: Set<string>;
+  /** The union of the subresources the links are limited to; absent when one of them reaches the whole resource. */
+  subresources?: Set<string>;
 }
 
 /** What the authorization engine reads. Implementations answer from the database as it is now (no caching). */
@@ -224,16 +232,22 @@ export function createAuthzStore(db: Kysely<Database>): AuthzStore {
     async resource(hrn) {
       const row = await db.selectFrom('resources').selectAll().where('hrn', '=', hrn).executeTakeFirst();
       if (!row) return undefined;
-      const links = new Map<string, Set<string>>();
+      const links = new Map<string, LinkFacts>();
       const linkRows = await db
         .selectFrom('project_resource_links')
-        .select(['project_id', 'allowed_actions'])
+        .select(['project_id', 'allowed_actions', 'subresources'])
         .where('resource_hrn', '=', hrn)
         .execute();
-      for (const link of linkRows) {
-        const actions = links.get(link.project_id) ?? new Set<string>();
-        for (const action of parse<string[]>(link.allowed_actions)) actions.add(action);
-        links.set(link.project_id, actions);
+      for (const row of linkRows) {
+        let link = links.get(row.project_id);
+        if (!link) {
+          link = { actions: new Set(), subresources: new Set() };
+          links.set(row.project_id, link);
+        }
+        for (const action of parse<string[]>(row.allowed_actions)) link.actions.add(action);
+        // One link to the whole resource gives the project the whole resource.
+        if (row.subresources === null) delete link.subresources;
+        else for (const subresource of parse<string[]>(row.subresources)) link.subresources?.add(subresource);
       }
       return {
         hrn: row.hrn,

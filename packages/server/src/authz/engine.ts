@@ -57,6 +57,13 @@ export const decisionReasonText: Record<DecisionReason, string> = {
   subresource_not_granted: 'The permissions that match are limited to other subresources of the resource.',
 };
 
+/** One question of a decision: an action on a resource, optionally on one subresource of it. */
+interface Question {
+  action: string;
+  resourceHrn: string;
+  subresource: string | undefined;
+}
+
 /** An identity's unscoped access, compiled once per version of its organization. */
 interface CompiledIdentity {
   version: number;
@@ -138,6 +145,7 @@ export class AuthorizationEngine {
     const identity = await this.#identity(subject.identityId);
     if (!identity || identity.facts.realm !== subject.realm) return deny('unknown_identity');
     const { facts: resource, account } = await this.#resource(resourceHrn);
+    const question: Question = { action, resourceHrn, subresource };
 
     if (subject.projectId !== undefined) {
       const projectId = subject.projectId;
@@ -149,22 +157,24 @@ export class AuthorizationEngine {
         if (!project) return deny('not_a_project_member');
         const scopeHrn = this.projectHrn(subject.realm, projectId);
         const category = resource.homeProjectId === projectId ? 'scoped' : 'linkable';
-        if (!categoryEvaluated([...identity.filters, ...project.filters], category, action, resourceHrn, scopeHrn)) {
+        const filters = [...identity.filters, ...project.filters];
+        if (!categoryEvaluated(filters, category, action, resourceHrn, scopeHrn)) {
           return deny('excluded_by_access_filter');
         }
-        const linkActions = resource.homeProjectId === projectId ? undefined : resource.links.get(projectId);
-        if (project.grant.allows(action, { hrn: resourceHrn, type: resource.type, linkActions })) return ALLOWED;
-        return (
-          this.#resourcePlan(identity, { action, resourceHrn, subresource }, resource, scopeHrn) ??
-          deny('no_matching_project_policy')
-        );
+        const link = resource.homeProjectId === projectId ? undefined : resource.links.get(projectId);
+        if (project.grant.allows(action, { hrn: resourceHrn, type: resource.type, linkActions: link?.actions })) {
+          if (link?.subresources === undefined) return ALLOWED;
+          // A link limited to subresources; a resource plan may still reach further.
+          const limited = this.#limitedAllow(link.subresources, filters, question, scopeHrn);
+          if (limited.allowed) return limited;
+          const plan = this.#resourcePlan(identity, question, resource, scopeHrn);
+          return plan?.allowed ? plan : limited;
+        }
+        return this.#resourcePlan(identity, question, resource, scopeHrn) ?? deny('no_matching_project_policy');
       }
       if (resource?.homeProjectId !== undefined) {
         const scopeHrn = this.projectHrn(subject.realm, projectId);
-        return (
-          this.#resourcePlan(identity, { action, resourceHrn, subresource }, resource, scopeHrn) ??
-          deny('resource_outside_token_project')
-        );
+        return this.#resourcePlan(identity, question, resource, scopeHrn) ?? deny('resource_outside_token_project');
       }
       const project = identity.projectIds.has(projectId) ? await this.#project(identity, projectId) : undefined;
       if (project?.scopeAccess !== 'thisProjectOrNoProject') return deny('resource_outside_token_project');
@@ -180,10 +190,7 @@ export class AuthorizationEngine {
     }
 
     if (resource?.homeProjectId !== undefined) {
-      return (
-        this.#resourcePlan(identity, { action, resourceHrn, subresource }, resource, undefined) ??
-        deny('project_resource_needs_scoped_token')
-      );
+      return this.#resourcePlan(identity, question, resource, undefined) ?? deny('project_resource_needs_scoped_token');
     }
     return this.#unscoped(identity, action, resourceHrn, account, resource, undefined, []);
   }
@@ -260,7 +267,7 @@ export class AuthorizationEngine {
    */
   #resourcePlan(
     identity: CompiledIdentity,
-    question: { action: string; resourceHrn: string; subresource: string | undefined },
+    question: Question,
     resource: ResourceFacts,
     requestScope: string | undefined,
   ): Decision | undefined {
@@ -272,19 +279,26 @@ export class AuthorizationEngine {
       return deny('excluded_by_access_filter');
     }
     if (access.subresources === undefined) return ALLOWED;
-    const subresources = narrowSubresources(
-      identity.filters,
-      'linkable',
-      action,
-      resourceHrn,
-      requestScope,
-      access.subresources,
-    );
-    if (subresources.length === 0) return deny('subresource_not_granted');
-    if (question.subresource !== undefined && !subresources.includes(question.subresource)) {
+    return this.#limitedAllow(access.subresources, identity.filters, question, requestScope);
+  }
+
+  /**
+   * An allow limited to subresources (listed in code-point order): narrowed by the access filters' `linkable`
+   * statements, refused when nothing is left or when the question names a subresource outside them.
+   */
+  #limitedAllow(
+    subresources: Iterable<string>,
+    filters: readonly AccessFilterStatement[],
+    question: Question,
+    requestScope: string | undefined,
+  ): Decision {
+    const { action, resourceHrn, subresource } = question;
+    const sorted = [...subresources].sort();
+    const narrowed = narrowSubresources(filters, 'linkable', action, resourceHrn, requestScope, sorted);
+    if (narrowed.length === 0 || (subresource !== undefined && !narrowed.includes(subresource))) {
       return deny('subresource_not_granted');
     }
-    return { allowed: true, reason: 'allowed', subresources };
+    return { allowed: true, reason: 'allowed', subresources: narrowed };
   }
 
   #unscoped(

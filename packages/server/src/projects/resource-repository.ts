@@ -22,6 +22,8 @@ export interface ResourceLinkRecord {
   /** Empty when the link has no external id. */
   externalId: string;
   allowedActions: string[];
+  /** The parts of the resource the link is limited to; absent for the whole resource. */
+  subresources?: string[];
   createdAt: number;
 }
 
@@ -169,6 +171,7 @@ export function createResourceRepository(db: Kysely<Database>, changed: AuthzCha
           resource_hrn: link.resourceHrn,
           external_id: link.externalId,
           allowed_actions: JSON.stringify(link.allowedActions),
+          subresources: link.subresources !== undefined ? JSON.stringify(link.subresources) : null,
           created_at: link.createdAt,
         })
         .onConflict((conflict) =>
@@ -241,6 +244,7 @@ function toLink(row: Database['project_resource_links']): ResourceLinkRecord {
     resourceHrn: row.resource_hrn,
     externalId: row.external_id,
     allowedActions: JSON.parse(row.allowed_actions) as string[],
+    ...(row.subresources !== null ? { subresources: JSON.parse(row.subresources) as string[] } : {}),
     createdAt: row.created_at,
   };
 }

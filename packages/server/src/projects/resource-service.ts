@@ -361,7 +361,16 @@ export class ResourceService {
           throw invalidData(fieldError(`items[${index}].allowedActions`, 'invalid'));
         }
       }
-      additions.push({ resource, externalId: item.externalId ?? '', allowedActions: item.allowedActions ?? [] });
+      // Only a link can be limited to parts of the resource: a home is the whole of it.
+      if (relation === 'home' && item.subresources !== undefined) {
+        throw invalidData(fieldError(`items[${index}].subresources`, 'invalid'));
+      }
+      additions.push({
+        resource,
+        externalId: item.externalId ?? '',
+        allowedActions: item.allowedActions ?? [],
+        ...(item.subresources !== undefined ? { subresources: [...new Set(item.subresources)] } : {}),
+      });
     }
     return { project, additions };
   }
@@ -371,7 +380,7 @@ export class ResourceService {
     repositories: Repositories,
     project: ProjectRecord,
     relation: ResourceRelation,
-    { resource, externalId, allowedActions }: Addition,
+    { resource, externalId, allowedActions, subresources }: Addition,
     strict: boolean,
   ): Promise<ResourceRelationResponse> {
     const projectHrn = this.#deps.projects.hrn(project);
@@ -400,6 +409,7 @@ export class ResourceService {
       resourceHrn: resource.hrn,
       externalId,
       allowedActions,
+      ...(subresources !== undefined ? { subresources } : {}),
       createdAt: this.#deps.clock(),
     };
     await repositories.resources.insertLink(link);
@@ -478,6 +488,7 @@ interface Addition {
   resource: ResourceRecord;
   externalId: string;
   allowedActions: string[];
+  subresources?: string[];
 }
 
 function homeView(projectHrn: string, resource: ResourceRecord): ResourceRelationResponse {
@@ -492,6 +503,7 @@ function linkView(projectHrn: string, type: string, link: ResourceLinkRecord): R
     relation: 'reference',
     ...(link.externalId !== '' ? { externalId: link.externalId } : {}),
     allowedActions: link.allowedActions,
+    ...(link.subresources !== undefined ? { subresources: link.subresources } : {}),
     active: true,
   };
 }

@@ -306,6 +306,8 @@ export interface ProjectResourceLinkRow {
   resource_hrn: string;
   external_id: string;
   allowed_actions: string;
+  /** JSON array of the subresources the link is limited to, or null for the whole resource. */
+  subresources: string | null;
   created_at: number;
 }
 

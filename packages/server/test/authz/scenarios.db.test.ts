@@ -65,7 +65,17 @@ const Scenario = z.object({
       )
       .default({}),
     resources: z.array(z.object({ hrn: z.string(), org: Alias, type: z.string(), home: Alias.optional() })).default([]),
-    links: z.array(z.object({ project: Alias, resource: z.string(), actions: z.array(z.string()) })).default([]),
+    links: z
+      .array(
+        z.object({
+          project: Alias,
+          resource: z.string(),
+          actions: z.array(z.string()),
+          externalId: z.string().optional(),
+          subresources: z.array(z.string()).optional(),
+        }),
+      )
+      .default([]),
     policies: z
       .record(
         Alias,
@@ -315,7 +325,10 @@ class World {
     for (const link of setup.links) {
       const project = setup.projects[link.project];
       if (!project) throw new Error(`${this.scenario.name}: unknown project ${link.project}`);
-      await linkResource(db, this.realm(project.org), link.project, this.text(link.resource), link.actions);
+      await linkResource(db, this.realm(project.org), link.project, this.text(link.resource), link.actions, {
+        ...(link.externalId !== undefined ? { externalId: link.externalId } : {}),
+        ...(link.subresources !== undefined ? { subresources: link.subresources } : {}),
+      });
     }
     const policyIds = new Map<string, string>();
     for (const [alias, policy] of Object.entries(setup.policies)) {

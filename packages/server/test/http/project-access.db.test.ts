@@ -397,6 +397,48 @@ describe('project-scoped tokens and project resources', () => {
       );
     });
 
+    it('limits a link to subresources: the link lists them and a scoped token reaches only them', async () => {
+      await register(alice.accessToken, { hrn: catalog('cat-sub'), type: 'catalog', referenceable: true });
+      const link = (item: Record<string, unknown>, relation = 'reference') =>
+        as(alice.accessToken).post(projectPath(other.id, `/resources?relation=${relation}`), { items: [item] });
+      const linked = await link({
+        resource: catalog('cat-sub'),
+        allowedActions: ['readResource'],
+        subresources: ['deu', 'fra', 'deu'],
+      });
+      expect(linked.status, linked.text).toBe(201);
+      expect(linked.body.items[0]).toMatchObject({ relation: 'reference', subresources: ['deu', 'fra'] });
+      const shown = await as(alice.accessToken).get(
+        projectPath(other.id, `/resources/${encodeURIComponent(catalog('cat-sub'))}`),
+      );
+      expect(shown.body).toMatchObject({ relation: 'reference', subresources: ['deu', 'fra'] });
+
+      const token = await scopedToken(member, other.hrn);
+      const decide = async (subresource?: string) => {
+        const question = {
+          action: 'readResource',
+          resource: catalog('cat-sub'),
+          ...(subresource ? { subresource } : {}),
+        };
+        const response = await as(token).post('/decision/authorize', { actions: [question], diagnostics: true });
+        expect(response.status, response.text).toBe(200);
+        return response.body.diagnostics[0].permissions[0];
+      };
+      expect(await decide()).toMatchObject({ decision: 'allow', subresources: ['deu', 'fra'] });
+      expect(await decide('fra')).toMatchObject({ decision: 'allow', subresources: ['deu', 'fra'] });
+      expect(await decide('usa')).toMatchObject({ decision: 'deny', reason: 'subresource_not_granted' });
+
+      // HERE's limits: at most 10 subresources of at most 24 characters.
+      const tooLong = { resource: catalog('cat-sub'), externalId: 'x', allowedActions: ['readResource'] };
+      expectError(await link({ ...tooLong, subresources: ['x'.repeat(25)] }), 400, 400200);
+      expectError(await link({ ...tooLong, subresources: Array.from({ length: 11 }, (_, i) => `r${i}`) }), 400, 400200);
+      // A home is the whole resource: it cannot be limited.
+      await register(alice.accessToken, { hrn: catalog('cat-sub-home'), type: 'catalog' });
+      const homed = await link({ resource: catalog('cat-sub-home'), subresources: ['deu'] }, 'home');
+      expectError(homed, 400, 400200);
+      expect(homed.body.errorFields).toEqual([expect.objectContaining({ name: 'items[0].subresources' })]);
+    });
+
     it('homes a resource in a project: it then needs a scoped token; taking the home back frees it', async () => {
       await register(alice.accessToken, { hrn: catalog('cat-move'), type: 'catalog' });
       const path = projectPath(home.id, '/resources?relation=home');

@@ -127,6 +127,7 @@ export async function linkResource(
   projectId: string,
   resourceHrn: string,
   allowedActions: readonly string[],
+  options: { externalId?: string; subresources?: readonly string[] } = {},
 ) {
   await db
     .insertInto('project_resource_links')
@@ -134,8 +135,9 @@ export async function linkResource(
       realm_id: realm,
       project_id: projectId,
       resource_hrn: resourceHrn,
-      external_id: '',
+      external_id: options.externalId ?? '',
       allowed_actions: JSON.stringify(allowedActions),
+      subresources: options.subresources ? JSON.stringify(options.subresources) : null,
       created_at: NOW,
     })
     .execute();

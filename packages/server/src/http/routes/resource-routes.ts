@@ -175,6 +175,7 @@ export function createResourceRoutes({ resources }: { resources: ResourceService
               resource: params.resource,
               ...(query.externalId !== undefined ? { externalId: query.externalId } : {}),
               ...(body?.allowedActions !== undefined ? { allowedActions: body.allowedActions } : {}),
+              ...(body?.subresources !== undefined ? { subresources: body.subresources } : {}),
             },
             query.type,
           ),
