@@ -69,4 +69,20 @@ describe('PermissionIndex', () => {
     expect(index.check('read', 'hrn:here:data::org1:c-100000')).toBe(0);
     expect(index.check('write', 'hrn:here:data::org1:c-12345')).toBe(0);
   });
+
+  it('tells apart wildcard prefixes whose hashes are equal', () => {
+    // FNV-1a gives each pair one 32-bit hash: `declinate` and `macallums` have one length, `costarring` and `liquid` not.
+    const index = new PermissionIndex([
+      allow('read', 'declinate*'),
+      deny('read', 'macallums*'),
+      allow('write', 'liquid*'),
+      allow('manage', 'costarring*'),
+    ]);
+    expect(index.check('read', 'declinate-1')).toBe(ALLOW);
+    expect(index.check('read', 'macallums-1')).toBe(DENY);
+    expect(index.check('write', 'liquid-1')).toBe(ALLOW);
+    expect(index.check('write', 'costarring-1')).toBe(0);
+    expect(index.check('manage', 'costarring-1')).toBe(ALLOW);
+    expect(index.check('manage', 'liquid-1')).toBe(0);
+  });
 });
