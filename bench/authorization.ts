@@ -14,6 +14,8 @@
  * 1. In process: `AuthorizationEngine.decide` on a store over the schema, as the server builds it.
  *    - warm: compiled identity and resources cached; every decision timed one by one (the timer's cost is included,
  *      so rates are slightly understated);
+ *    - check alone: the same questions asked of a `PermissionIndex` compiled from the identity's statements, without
+ *      the engine around it (caches, organization and project rules), to show how the index alone scales;
  *    - cold identity: the caches cleared before one decision, which loads and compiles the identity from
  *      PostgreSQL;
  *    - cold resource: warm identity, HRNs never asked before, so each decision looks its resource up in PostgreSQL.
@@ -39,7 +41,7 @@ import { type Enforcer, newEnforcer, newModelFromString, StringAdapter } from 'c
 import { createAuthzStore } from '../packages/server/src/authz/authz-store.js';
 import { AuthzVersions } from '../packages/server/src/authz/authz-versions.js';
 import { AuthorizationEngine, type AuthzSubject } from '../packages/server/src/authz/engine.js';
-import type { PermissionStatement } from '../packages/server/src/authz/permission-index.js';
+import { PermissionIndex, type PermissionStatement } from '../packages/server/src/authz/permission-index.js';
 import { memberBaseline, roleBundles } from '../packages/server/src/authz/role-bundles.js';
 import { openDatabase } from '../packages/server/src/storage/database.js';
 import { ACTIONS, ensureDataset, grantOf, type Manifest, type MeasuredIdentity } from './lib/authz-dataset.js';
@@ -225,6 +227,7 @@ interface SizeResults {
   statements: number;
   allowedShare: number;
   warm: LatencyRun[];
+  checkAlone: LatencyRun[];
   coldIdentityMs: number[];
   resourceMiss: LatencyRun[];
   casbin?: {
@@ -253,6 +256,7 @@ async function measureInProcess(manifest: Manifest, questions: Map<string, Quest
     const results: SizeResults[] = [];
     const expected = new Map<string, boolean[]>();
     const enforcers = new Map<string, Enforcer>();
+    const indexes = new Map<string, PermissionIndex>();
 
     for (const identity of manifest.measured) {
       const list = questions.get(identity.label) ?? [];
@@ -261,13 +265,16 @@ async function measureInProcess(manifest: Manifest, questions: Map<string, Quest
       for (const question of list)
         answers.push((await engine.decide(subject, question.action, question.resource)).allowed);
       expected.set(identity.label, answers);
-      const statements = (await engine.unscopedStatements(identity.appId))?.length ?? 0;
+      const compiled = (await engine.unscopedStatements(identity.appId)) ?? [];
+      const statements = compiled.length;
+      indexes.set(identity.label, new PermissionIndex(compiled));
       const result: SizeResults = {
         label: identity.label,
         grants: identity.grants,
         statements,
         allowedShare: round2(answers.filter(Boolean).length / Math.max(1, answers.length)),
         warm: [],
+        checkAlone: [],
         coldIdentityMs: [],
         resourceMiss: [],
       };
@@ -330,6 +337,8 @@ async function measureInProcess(manifest: Manifest, questions: Map<string, Quest
           }),
         );
         if (!casbinFirst) runCasbin();
+        const index = indexes.get(identity.label);
+        if (index) result.checkAlone.push(timeChecks(round, settings.decisionsPerRound, index, list));
       }
       // Resources never asked before: each decision looks its resource up in PostgreSQL.
       for (const identity of order) {
@@ -390,6 +399,22 @@ async function timeDecisions(
     await decide(k);
     latencies[k] = performance.now() - before;
   }
+  return latencyRun(round, latencies, performance.now() - started, process.cpuUsage(cpu));
+}
+
+/** Runs `count` checks of an index, one after the other, timing each. */
+function timeChecks(round: number, count: number, index: PermissionIndex, list: Question[]): LatencyRun {
+  const latencies = new Float64Array(count);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let allowed = 0;
+  for (let k = 0; k < count; k++) {
+    const question = list[k % list.length] as Question;
+    const before = performance.now();
+    allowed += index.check(question.action, question.resource) & 1;
+    latencies[k] = performance.now() - before;
+  }
+  if (allowed === 0 && list.length > 0) throw new Error('The index allowed none of the questions');
   return latencyRun(round, latencies, performance.now() - started, process.cpuUsage(cpu));
 }
 
@@ -778,6 +803,7 @@ function buildReport(
       statements: size.statements,
       allowedShare: size.allowedShare,
       warm,
+      checkAlone: summarize(size.checkAlone),
       coldIdentityMedianMs: round1(median(size.coldIdentityMs)),
       resourceMiss: summarize(size.resourceMiss),
       ...(casbin && size.casbin
@@ -807,6 +833,7 @@ function buildReport(
         : {}),
       runs: {
         warm: size.warm,
+        checkAlone: size.checkAlone,
         resourceMiss: size.resourceMiss,
         coldIdentityMs: size.coldIdentityMs,
         casbin: size.casbin?.runs,
@@ -890,10 +917,10 @@ function markdown(report: ReturnType<typeof buildReport>): string {
       `load average at start ${machine.loadAtStart}, at end ${machine.loadAtEnd})`,
     '',
     '| Grants of the identity (statements) | in process decisions/s (per CPU second) | p50 µs | p99 µs | ' +
-      'cold identity ms | ' +
+      'check alone p50 / p99 µs | cold identity ms | ' +
       'resource miss decisions/s (p99 µs) | casbin decisions/s (p99 µs) | vs casbin |' +
       (report.http ? ' HTTP decisions/s | HTTP p99 ms (worst) | server RSS MB |' : ''),
-    `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${report.http ? ' ---: | ---: | ---: |' : ''}`,
+    `| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |${report.http ? ' ---: | ---: | ---: |' : ''}`,
   ];
   for (const size of report.sizes) {
     const casbin = size.casbin;
@@ -901,7 +928,7 @@ function markdown(report: ReturnType<typeof buildReport>): string {
       `| ${Number(size.grants).toLocaleString('en')} (${size.statements}) | ` +
         `${Math.round(size.warm.medianDecisionsPerSecond)} (${Math.round(size.warm.medianDecisionsPerCpuSecond)}) | ` +
         `${size.warm.medianP50Us} | ${size.warm.medianP99Us} | ` +
-        `${size.coldIdentityMedianMs} | ${Math.round(size.resourceMiss.medianDecisionsPerSecond)} ` +
+        `${size.checkAlone.medianP50Us} / ${size.checkAlone.medianP99Us} | ${size.coldIdentityMedianMs} | ${Math.round(size.resourceMiss.medianDecisionsPerSecond)} ` +
         `(${size.resourceMiss.medianP99Us}) | ` +
         (casbin
           ? `${round1(casbin.medianDecisionsPerSecond)} (${casbin.medianP99Us}) | ${casbin.ratio}x (${casbin.roundRatios.join(', ')}) |`
