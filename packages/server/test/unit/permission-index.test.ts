@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ALLOW, DENY, PermissionIndex, type PermissionStatement } from '../../src/authz/permission-index.js';
+import {
+  ALLOW,
+  DENY,
+  PermissionIndex,
+  type PermissionStatement,
+  resourceMatches,
+} from '../../src/authz/permission-index.js';
 
 const allow = (action: string, resource: string): PermissionStatement => ({ action, resource, effect: 'allow' });
 const deny = (action: string, resource: string): PermissionStatement => ({ action, resource, effect: 'deny' });
@@ -84,5 +90,16 @@ describe('PermissionIndex', () => {
     expect(index.check('write', 'costarring-1')).toBe(0);
     expect(index.check('manage', 'costarring-1')).toBe(ALLOW);
     expect(index.check('manage', 'liquid-1')).toBe(0);
+  });
+
+  it('matches a pattern on its own (access-filter statements) the same each time it is asked', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(resourceMatches('hrn:here:data::org1:cat*', 'hrn:here:data::org1:catalog-1')).toBe(true);
+      expect(resourceMatches('hrn:here:data::org1:cat*', 'hrn:here:data::org2:catalog-1')).toBe(false);
+      expect(resourceMatches('hrn:here:data::org1:a.b*(1)', 'hrn:here:data::org1:a.b-x(1)')).toBe(true);
+      expect(resourceMatches('hrn:here:data::org1:a.b*(1)', 'hrn:here:data::org1:aXb-x(1)')).toBe(false);
+      expect(resourceMatches('hrn:here:data::org1:exact', 'hrn:here:data::org1:exact')).toBe(true);
+      expect(resourceMatches('hrn:here:data::org1:exact', 'hrn:here:data::org1:exact-2')).toBe(false);
+    }
   });
 });
