@@ -80,6 +80,7 @@ export const ResourceRelationRequest = z.object({
   allowedActions: z.array(ProjectAction).min(1).max(50).optional(),
   subresources: Subresources.optional(),
 });
+export type ResourceRelationRequest = z.infer<typeof ResourceRelationRequest>;
 
 /** HERE's `ResourceRelationList`: at most 20 resources per request. */
 export const ResourceRelationList = z.object({ items: z.array(ResourceRelationRequest).min(1).max(20) });

@@ -1,4 +1,5 @@
 import {
+  type AccessFilterRequest,
   AccessKeyList,
   ApiKey,
   ApiKeyList,
@@ -13,6 +14,10 @@ import {
   type InviteRequest,
   InviteResponse,
   type PatchAppRequest,
+  type PatchProjectSettings,
+  type ProjectPolicyRequest,
+  type ProjectPolicyUpdate,
+  type ResourceRelationRequest,
 } from '@gatehouse/contracts';
 import { z } from 'zod';
 import { type CredentialSources, type Credentials, loadCredentials } from './credentials.js';
@@ -20,6 +25,10 @@ import { GatehouseError } from './errors.js';
 import { TokenProvider } from './token-provider.js';
 import { HttpTransport, type TransportOptions } from './transport.js';
 import {
+  AccessFilter,
+  AccessFilterAttachment,
+  AccessFilterAttachmentList,
+  AccessFilterList,
   AppIdentity,
   type DecisionRequest,
   DecisionResponse,
@@ -30,6 +39,16 @@ import {
   Project,
   ProjectList,
   ProjectMemberList,
+  ProjectPolicy,
+  ProjectPolicyList,
+  ProjectResource,
+  ProjectResourceList,
+  ProjectResourceResults,
+  ProjectSettings,
+  Role,
+  RoleEntity,
+  RoleEntityList,
+  RoleList,
 } from './wire.js';
 
 const AUTHN = '/authentication/v1.1';
@@ -273,7 +292,128 @@ export class GatehouseClient {
         `${AUTHZ}/projects/${segment(project)}/members/${segment(member)}/policies/${segment(policy)}`,
         z.unknown(),
       ),
+    /** Policies attached to one member in the project (HRNs). */
+    memberPolicies: (project: string, member: string) =>
+      this.request(
+        'GET',
+        `${AUTHZ}/projects/${segment(project)}/members/${segment(member)}/policies`,
+        z.looseObject({ policies: z.array(z.looseObject({ policy: z.string() })) }),
+      ),
+    /** Takes a project policy back from a member. */
+    revokeAccess: (project: string, member: string, policy: string) =>
+      this.request(
+        'DELETE',
+        `${AUTHZ}/projects/${segment(project)}/members/${segment(member)}/policies/${segment(policy)}`,
+        z.undefined(),
+      ),
+    /**
+     * Resources created in the project (`relation: home`) or linked into it (`reference`). A link may be limited to
+     * `allowedActions` and `subresources`; `externalId` tells apart several links of one resource.
+     */
+    resources: {
+      list: (project: string, filter: Page & { relation?: 'home' | 'reference'; type?: string } = {}) =>
+        this.request('GET', `${AUTHZ}/projects/${segment(project)}/resources`, ProjectResourceList, {
+          query: { ...filter },
+        }),
+      /** Up to 20 resources in one request, all homed in or all linked into the project. */
+      add: (project: string, relation: 'home' | 'reference', resources: ResourceRelationRequest[]) =>
+        this.request('POST', `${AUTHZ}/projects/${segment(project)}/resources`, ProjectResourceResults, {
+          query: { relation },
+          json: { items: resources },
+        }),
+      get: (project: string, resource: string, filter: { relation?: 'home' | 'reference'; externalId?: string } = {}) =>
+        this.request('GET', this.#projectResourcePath(project, resource), ProjectResource, { query: { ...filter } }),
+      remove: (
+        project: string,
+        resource: string,
+        filter: { relation?: 'home' | 'reference'; externalId?: string } = {},
+      ) =>
+        this.request('DELETE', this.#projectResourcePath(project, resource), z.undefined(), {
+          query: { ...filter },
+        }),
+    },
+    /** Custom project policies and HERE's managed ones (`here-platform`, read-only). `policy` is its id or HRN. */
+    policies: {
+      list: (project: string, filter: { type?: 'custom' | 'here-platform' } = {}) =>
+        this.request('GET', `${AUTHZ}/projects/${segment(project)}/policies`, ProjectPolicyList, {
+          query: { ...filter },
+        }),
+      create: (project: string, policy: ProjectPolicyRequest) =>
+        this.request('POST', `${AUTHZ}/projects/${segment(project)}/policies`, ProjectPolicy, { json: policy }),
+      get: (project: string, policy: string) =>
+        this.request('GET', `${AUTHZ}/projects/${segment(project)}/policies/${segment(policy)}`, ProjectPolicy),
+      update: (project: string, policy: string, changes: ProjectPolicyUpdate) =>
+        this.request('PUT', `${AUTHZ}/projects/${segment(project)}/policies/${segment(policy)}`, ProjectPolicy, {
+          json: changes,
+        }),
+      delete: (project: string, policy: string) =>
+        this.request('DELETE', `${AUTHZ}/projects/${segment(project)}/policies/${segment(policy)}`, z.undefined()),
+    },
+    /** `scopeAccess` and the policies new members get. */
+    settings: {
+      get: (project: string) => this.request('GET', `${AUTHZ}/projects/${segment(project)}/settings`, ProjectSettings),
+      update: (project: string, changes: PatchProjectSettings) =>
+        this.request('PATCH', `${AUTHZ}/projects/${segment(project)}/settings`, ProjectSettings, { json: changes }),
+    },
   };
+
+  #projectResourcePath(project: string, resource: string) {
+    return `${AUTHZ}/projects/${segment(project)}/resources/${segment(resource)}`;
+  }
+
+  /** Roles of the organization, a group or a project, and who holds them. `role` is its id `ROLE-…` or HRN. */
+  readonly roles = {
+    list: (filter: { roleName?: string; resourceHrn?: string; count?: number; pageToken?: string } = {}) =>
+      this.request('GET', `${AUTHZ}/roles`, RoleList, { query: { ...filter } }),
+    /** The roles the caller holds. */
+    mine: () => this.request('GET', `${AUTHZ}/roles/me`, RoleList),
+    get: (role: string) => this.request('GET', `${AUTHZ}/roles/${segment(role)}`, Role),
+    permissions: (role: string) => this.request('GET', `${AUTHZ}/roles/${segment(role)}/permissions`, PermissionList),
+    entities: {
+      list: (role: string, page: { count?: number; pageToken?: string } = {}) =>
+        this.request('GET', `${AUTHZ}/roles/${segment(role)}/entities`, RoleEntityList, { query: { ...page } }),
+      get: (role: string, entity: string) =>
+        this.request('GET', `${AUTHZ}/roles/${segment(role)}/entities/${segment(entity)}`, RoleEntity),
+      /** `entity` is a user or app HRN; a role of a group needs a member of the group. */
+      assign: (role: string, entity: string) =>
+        this.request('POST', `${AUTHZ}/roles/${segment(role)}/entities/${segment(entity)}`, z.unknown()),
+      unassign: (role: string, entity: string) =>
+        this.request('DELETE', `${AUTHZ}/roles/${segment(role)}/entities/${segment(entity)}`, z.undefined()),
+    },
+  };
+
+  /**
+   * Access filters: permission boundaries attached to members or to the whole organization. Filters never grant;
+   * they keep categories of permissions (`unscoped`, `scoped`, `linkable`) from being evaluated. `filter` is its HRN.
+   */
+  readonly filters = {
+    list: (filter: Page & { type?: 'here-platform' | 'custom' | 'virtual' } = {}) =>
+      this.request('GET', `${AUTHZ}/filters`, AccessFilterList, { query: { ...filter } }),
+    create: (filter: AccessFilterRequest) => this.request('POST', `${AUTHZ}/filters`, AccessFilter, { json: filter }),
+    get: (filter: string) => this.request('GET', `${AUTHZ}/filters/${segment(filter)}`, AccessFilter),
+    /** HERE updates a filter with POST and the whole request. */
+    update: (filter: string, changes: AccessFilterRequest) =>
+      this.request('POST', `${AUTHZ}/filters/${segment(filter)}`, AccessFilter, { json: changes }),
+    delete: (filter: string) => this.request('DELETE', `${AUTHZ}/filters/${segment(filter)}`, z.undefined()),
+    /** Filters attached to a user or app of the organization. */
+    ofMember: (realm: string, member: string) =>
+      this.request(
+        'GET',
+        `${AUTHZ}/realms/${segment(realm)}/members/${segment(member)}/filters`,
+        AccessFilterAttachmentList,
+      ),
+    /** At most 5 per member; `expiresAt` (epoch milliseconds) ends the attachment. */
+    attach: (realm: string, member: string, filter: string, expiresAt?: number) =>
+      this.request('PUT', this.#memberFilterPath(realm, member, filter), AccessFilterAttachment, {
+        json: expiresAt === undefined ? {} : { expiresAt },
+      }),
+    detach: (realm: string, member: string, filter: string) =>
+      this.request('DELETE', this.#memberFilterPath(realm, member, filter), z.undefined()),
+  };
+
+  #memberFilterPath(realm: string, member: string, filter: string) {
+    return `${AUTHZ}/realms/${segment(realm)}/members/${segment(member)}/filters/${segment(filter)}`;
+  }
 
   /** Unscoped permissions of an organization member (user or app HRN). */
   memberPermissions(realm: string, member: string, page: Page = {}) {

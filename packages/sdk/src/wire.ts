@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 /**
- * Wire shapes of HERE's Authorization API v1.1 groups, projects, member permissions and of the decision API
- * (spec notes-authz-v11.md, here-iam-wire.md §1.9), read leniently: fields a server adds are kept.
+ * Wire shapes of HERE's Authorization API v1.1 (groups, roles, projects with their resources, policies and settings,
+ * access filters, member permissions) and of the decision API (spec notes-authz-v11.md, here-iam-wire.md §1.9), read
+ * leniently: fields a server adds are kept, and enumerations HERE may extend are read as strings.
  */
 
 /** `{total, pageToken, count, data}` (older Authorization APIs: groups, group members, realm members). */
@@ -60,6 +61,84 @@ export const ProjectMember = z.looseObject({
 });
 export type ProjectMember = z.infer<typeof ProjectMember>;
 export const ProjectMemberList = pageWithToken(ProjectMember);
+
+/** A resource in a project: its home (`relation: home`) or linked into it (`reference`, with what the link allows). */
+export const ProjectResource = z.looseObject({
+  resource: z.string(),
+  project: z.string(),
+  type: z.string(),
+  relation: z.string(),
+  externalId: z.string().optional(),
+  allowedActions: z.array(z.string()).optional(),
+  subresources: z.array(z.string()).optional(),
+  active: z.boolean().optional(),
+});
+export type ProjectResource = z.infer<typeof ProjectResource>;
+export const ProjectResourceList = pageWithToken(ProjectResource);
+/** The answer to adding several resources at once. */
+export const ProjectResourceResults = z.looseObject({ items: z.array(ProjectResource) });
+
+export const ProjectPolicy = z.looseObject({
+  id: z.string(),
+  hrn: z.string(),
+  name: z.string(),
+  description: z.string().optional(),
+  /** `custom` or `here-platform`. */
+  type: z.string(),
+  permissions: z.array(
+    z.looseObject({
+      resource: z.string().optional(),
+      resourceType: z.string().optional(),
+      allowedActions: z.array(z.string()),
+    }),
+  ),
+});
+export type ProjectPolicy = z.infer<typeof ProjectPolicy>;
+export const ProjectPolicyList = pageWithToken(ProjectPolicy);
+
+export const ProjectSettings = z.looseObject({
+  scopeAccess: z.string(),
+  defaultNewMemberProjectPolicies: z.array(z.string()),
+});
+export type ProjectSettings = z.infer<typeof ProjectSettings>;
+
+/** A role (`OrgAdmin`, `GroupAdmin`, …) and the realm, group or project HRN it is scoped to. */
+export const Role = z.looseObject({ id: z.string(), hrn: z.string(), name: z.string(), resource: z.string() });
+export type Role = z.infer<typeof Role>;
+export const RoleList = pageWToken(Role);
+
+export const RoleEntity = z.looseObject({
+  entityHrn: z.string(),
+  entityType: z.string(),
+  info: z.record(z.string(), z.unknown()).optional(),
+});
+export type RoleEntity = z.infer<typeof RoleEntity>;
+export const RoleEntityList = pageWToken(RoleEntity);
+
+export const AccessFilterStatement = z.looseObject({
+  description: z.string().optional(),
+  /** `unscoped`, `scoped` or `linkable`. */
+  permissions: z.string(),
+  actions: z.array(z.string()).optional(),
+  resource: z.string().optional(),
+  scope: z.string().optional(),
+  subresources: z.array(z.string()).optional(),
+  evaluate: z.boolean(),
+  priority: z.number(),
+});
+export const AccessFilter = z.looseObject({
+  hrn: z.string(),
+  /** `custom`, or HERE's `here-platform` and `virtual`. */
+  type: z.string(),
+  name: z.string(),
+  statements: z.array(AccessFilterStatement).optional(),
+});
+export type AccessFilter = z.infer<typeof AccessFilter>;
+export const AccessFilterList = pageWithToken(AccessFilter);
+
+/** A filter attached to a member; `expiresAt` (epoch milliseconds) ends the attachment. */
+export const AccessFilterAttachment = z.looseObject({ hrn: z.string(), expiresAt: z.number().optional() });
+export const AccessFilterAttachmentList = pageWithToken(AccessFilterAttachment);
 
 export const Permission = z.looseObject({
   id: z.string().optional(),
