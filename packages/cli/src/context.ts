@@ -105,11 +105,17 @@ export class CommandContext {
 
   /** A member given as HRN, user id (`HERE-…`), group id (`GROUP-…`) or app id, as an HRN. */
   async memberHrn(reference: string): Promise<string> {
+    if (!reference.startsWith('GROUP-'))
+      return this.identityHrn(reference.startsWith('HERE-') ? 'user' : 'app', reference);
+    const { realm, partition } = await this.identity();
+    return `hrn:${partition}:authorization::${realm}:group/${reference}`;
+  }
+
+  /** A user or an app given as HRN or id, as an HRN. */
+  async identityHrn(kind: 'user' | 'app', reference: string): Promise<string> {
     if (reference.startsWith('hrn:')) return reference;
     const { realm, partition } = await this.identity();
-    if (reference.startsWith('HERE-')) return `hrn:${partition}:account::${realm}:user/${reference}`;
-    if (reference.startsWith('GROUP-')) return `hrn:${partition}:authorization::${realm}:group/${reference}`;
-    return `hrn:${partition}:account::${realm}:app/${reference}`;
+    return `hrn:${partition}:account::${realm}:${kind}/${reference}`;
   }
 
   /** A project given as HRN or id, as an HRN. */

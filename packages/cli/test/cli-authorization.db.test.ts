@@ -7,8 +7,8 @@ import { startTestServer, type TestServer } from '../../server/test/support/test
 import { type CliResult, cli, temporaryHome } from './support.js';
 
 /**
- * The commands on HERE's Authorization API v1.1 (groups, projects, member permissions) and the decision API.
- * These endpoints come from the groups, projects and policies branches: this file passes once they are merged.
+ * The commands on HERE's Authorization API v1.1 (groups, projects, their members, access and administrators, member
+ * permissions) and the decision API, against a real server.
  */
 
 function expectJson(result: CliResult) {
@@ -49,7 +49,7 @@ describe('gatehouse group, project, permissions, authorize', () => {
     await removeHome();
   });
 
-  it('group create, list, show, member add/list/remove, delete', async () => {
+  it('group create, list, show, member add/list/remove, admin add/list/remove, delete', async () => {
     const created = expectJson(await run('group', 'create', 'Editors', '--description', 'People who edit', '--json'));
     expect(created).toMatchObject({ name: 'Editors', id: expect.stringMatching(/^GROUP-/) });
     const quiet = await run('group', 'create', 'Readers', '--quiet');
@@ -69,6 +69,21 @@ describe('gatehouse group, project, permissions, authorize', () => {
     expect(members.map((member: { memberHrn: string }) => member.memberHrn)).toContain(
       `hrn:here:account::${app.admin.realm}:user/${app.admin.userId}`,
     );
+    // Administrators: the group's GroupAdmin role; its holders must be members (the creating app is both).
+    const promoted = await run('group', 'admin', 'add', created.id, '--user', app.admin.userId);
+    expect(promoted.stdout.trim()).toBe(
+      `User ${app.admin.userId} has been added to the group ${created.hrn} as administrator`,
+    );
+    const admins = expectJson(await run('group', 'admin', 'list', created.hrn, '--json')).administrators;
+    expect(admins.map((entry: { entityHrn: string }) => entry.entityHrn).sort()).toEqual(
+      [`hrn:here:account::${app.admin.realm}:user/${app.admin.userId}`, app.appHrn].sort(),
+    );
+    expect((await run('group', 'admin', 'remove', created.id, '--user', app.admin.userId)).code).toBe(0);
+    expect((await run('group', 'admin', 'list', created.id, '--quiet')).stdout.trim()).toBe(app.appHrn);
+    const byName = await run('group', 'admin', 'list', 'Editors');
+    expect(byName.code).toBe(2);
+    expect(byName.stderr).toContain('GROUP-');
+
     expect((await run('group', 'member', 'remove', created.id, app.admin.userId)).code).toBe(0);
     const after = expectJson(await run('group', 'member', 'list', created.id, '--json')).members;
     expect(after.map((member: { memberHrn: string }) => member.memberHrn)).not.toContain(
@@ -81,13 +96,14 @@ describe('gatehouse group, project, permissions, authorize', () => {
     expect(gone.stderr).toContain('HTTP 404');
   });
 
-  it('project create, list, member add, access grant', async () => {
+  it('project create, list, member add/remove, access grant/show/list/revoke, admin add/list/remove', async () => {
     const created = expectJson(await run('project', 'create', 'cli-project', 'CLI project', '--json'));
     expect(created.hrn).toBe(`hrn:here:authorization::${app.admin.realm}:project/cli-project`);
     const list = await run('project', 'list');
     expect(list.stdout).toContain(created.hrn);
     expect(expectJson(await run('project', 'list', 'cli-', '--json')).projects).toHaveLength(1);
 
+    const userHrn = `hrn:here:account::${app.admin.realm}:user/${app.admin.userId}`;
     const member = await run('project', 'member', 'add', 'cli-project', app.admin.userId);
     expect(member.code, member.stderr).toBe(0);
     expect(member.stdout).toContain(`added to project ${created.hrn}`);
@@ -100,6 +116,45 @@ describe('gatehouse group, project, permissions, authorize', () => {
     const granted = await run('project', 'access', 'grant', created.hrn, app.admin.userId, '--policy', policy);
     expect(granted.code, granted.stderr).toBe(0);
     expect(granted.stdout).toContain(`Policy ${policy} granted`);
+
+    const shown = expectJson(await run('project', 'access', 'show', 'cli-project', app.admin.userId, '--json'));
+    expect(shown.policies.map((entry: { policy: string }) => entry.policy)).toContain(policy);
+    const holders = expectJson(await run('project', 'access', 'list', created.hrn, '--policy', policy, '--json'));
+    expect(holders.members.map((entry: { member: string }) => entry.member)).toContain(userHrn);
+    const everyone = await run('project', 'access', 'list', 'cli-project');
+    expect(everyone.stdout).toMatch(/^MEMBER\s+TYPE\n/);
+    expect(everyone.stdout).toContain(userHrn);
+    const revoked = await run('project', 'access', 'revoke', 'cli-project', app.admin.userId, '--policy', policy);
+    expect(revoked.stdout).toContain(`Policy ${policy} revoked from ${userHrn}`);
+    const after = expectJson(await run('project', 'access', 'show', 'cli-project', app.admin.userId, '--json'));
+    expect(after.policies.map((entry: { policy: string }) => entry.policy)).not.toContain(policy);
+
+    // Administrators: the project's ProjectAdmin role (the creating app holds it).
+    const added = await run('project', 'admin', 'add', 'cli-project', '--user', app.admin.userId);
+    expect(added.stdout.trim()).toBe(
+      `User ${app.admin.userId} has been added to the project ${created.hrn} as administrator`,
+    );
+    const admins = expectJson(await run('project', 'admin', 'list', 'cli-project', '--json')).administrators;
+    expect(admins.map((entry: { entityHrn: string }) => entry.entityHrn)).toEqual(
+      expect.arrayContaining([userHrn, app.appHrn]),
+    );
+    const appsOnly = expectJson(await run('project', 'admin', 'list', 'cli-project', '--type', 'app', '--json'));
+    expect(appsOnly.administrators.map((entry: { entityHrn: string }) => entry.entityHrn)).toEqual([app.appHrn]);
+    const removed = await run('project', 'admin', 'remove', created.hrn, '--user', app.admin.userId);
+    expect(removed.stdout).toContain(`has been removed from the project ${created.hrn} as administrator`);
+    expect(expectJson(await run('project', 'admin', 'list', 'cli-project', '--type', 'user', '--json'))).toEqual({
+      administrators: [],
+    });
+    const nobody = await run('project', 'admin', 'add', 'cli-project');
+    expect(nobody.code).toBe(2);
+    expect(nobody.stderr).toContain('--app or --user');
+    const unknown = await run('project', 'admin', 'list', 'no-such-project');
+    expect(unknown.code).not.toBe(0);
+
+    const left = await run('project', 'member', 'remove', 'cli-project', app.admin.userId);
+    expect(left.stdout).toContain(`removed from project ${created.hrn}`);
+    const members = expectJson(await run('project', 'access', 'list', 'cli-project', '--json')).members;
+    expect(members.map((entry: { member: string }) => entry.member)).not.toContain(userHrn);
 
     const invalid = await run('project', 'create', 'X', 'Bad id');
     expect(invalid.code).toBe(1);

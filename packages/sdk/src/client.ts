@@ -348,6 +348,13 @@ export class GatehouseClient {
         }),
       delete: (project: string, policy: string) =>
         this.request('DELETE', `${AUTHZ}/projects/${segment(project)}/policies/${segment(policy)}`, z.undefined()),
+      /** The members the policy is attached to. */
+      members: (project: string, policy: string) =>
+        this.request(
+          'GET',
+          `${AUTHZ}/projects/${segment(project)}/policies/${segment(policy)}/members`,
+          ProjectMemberList,
+        ),
     },
     /** `scopeAccess` and the policies new members get. */
     settings: {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { action, parseLimit } from '../command-support.js';
+import { action, collectPages, parseLimit } from '../command-support.js';
 import { type CliIo, ExitCode, UsageError } from '../io.js';
+import { registerAdministratorCommands } from './administrators.js';
 
 /**
  * `gatehouse group|project|permissions|authorize`: HERE's Authorization API v1.1 (groups, projects, members,
@@ -147,6 +148,22 @@ export function registerAuthorizationCommands(program: Command, io: CliIo, exitC
       ),
     );
 
+  registerAdministratorCommands(
+    group,
+    {
+      noun: 'group',
+      roleName: 'GroupAdmin',
+      hrn: async (context, reference) => {
+        if (!reference.startsWith('hrn:') && !reference.startsWith('GROUP-')) {
+          throw new UsageError('Give the group as its GROUP-… id or its HRN.');
+        }
+        return context.memberHrn(reference);
+      },
+    },
+    io,
+    exitCode,
+  );
+
   const project = program.command('project').description('Projects and their members');
   project
     .command('create <id> <name>')
@@ -189,49 +206,112 @@ export function registerAuthorizationCommands(program: Command, io: CliIo, exitC
         exitCode,
       ),
     );
-  project
-    .command('member')
-    .description('Members of a project')
-    .command('add <project> <member>')
-    .description('Add a user, app or group (HRN or id) to a project')
+  const projectMember = project.command('member').description('Members of a project');
+  for (const [verb, description, sentence] of [
+    ['add', 'Add a user, app or group (HRN or id) to a project', 'added to'],
+    ['remove', 'Remove a user, app or group (HRN or id) from a project', 'removed from'],
+  ] as const) {
+    projectMember
+      .command(`${verb} <project> <member>`)
+      .description(description)
+      .action(
+        action(
+          io,
+          async (context, reference: string, who: string) => {
+            const projectHrn = await context.projectHrn(reference);
+            const hrn = await context.memberHrn(who);
+            const client = await context.client();
+            if (verb === 'add') await client.projects.members.add(projectHrn, hrn);
+            else await client.projects.members.remove(projectHrn, hrn);
+            context.output.result(
+              { project: projectHrn, member: hrn, [verb === 'add' ? 'added' : 'removed']: true },
+              () => `${hrn} ${sentence} project ${projectHrn}.`,
+            );
+            return undefined;
+          },
+          exitCode,
+        ),
+      );
+  }
+
+  const access = project.command('access').description('Access of project members: the project policies they hold');
+  for (const [verb, description, sentence] of [
+    ['grant', 'Attach a project policy to a member', 'granted to'],
+    ['revoke', 'Take a project policy back from a member', 'revoked from'],
+  ] as const) {
+    access
+      .command(`${verb} <project> <member>`)
+      .description(description)
+      .requiredOption('--policy <policy>', 'Project policy HRN')
+      .action(
+        action(
+          io,
+          async (context, reference: string, who: string, options: { policy: string }) => {
+            const projectHrn = await context.projectHrn(reference);
+            const hrn = await context.memberHrn(who);
+            const client = await context.client();
+            if (verb === 'grant') await client.projects.grantAccess(projectHrn, hrn, options.policy);
+            else await client.projects.revokeAccess(projectHrn, hrn, options.policy);
+            context.output.result(
+              { project: projectHrn, member: hrn, policy: options.policy },
+              () => `Policy ${options.policy} ${sentence} ${hrn} in project ${projectHrn}.`,
+            );
+            return undefined;
+          },
+          exitCode,
+        ),
+      );
+  }
+  access
+    .command('list <project>')
+    .description('List the members of a project, or with --policy those holding that policy')
+    .option('--policy <policy>', 'Project policy HRN')
+    .option('--limit <n>', 'Most members to list', parseLimit, 100)
+    .action(
+      action(
+        io,
+        async (context, reference: string, options: { policy?: string; limit: number }) => {
+          const projectHrn = await context.projectHrn(reference);
+          const client = await context.client();
+          const members =
+            options.policy === undefined
+              ? await collectPages(
+                  ({ pageToken, size }) =>
+                    client.projects.members.list(projectHrn, { limit: size, ...(pageToken ? { pageToken } : {}) }),
+                  options.limit,
+                )
+              : (await client.projects.policies.members(projectHrn, options.policy)).items.slice(0, options.limit);
+          context.output.table({ members }, members, [
+            ['member', 'MEMBER'],
+            ['identityType', 'TYPE'],
+          ]);
+          return undefined;
+        },
+        exitCode,
+      ),
+    );
+  access
+    .command('show <project> <member>')
+    .description('Show the project policies a member holds')
     .action(
       action(
         io,
         async (context, reference: string, who: string) => {
           const projectHrn = await context.projectHrn(reference);
           const hrn = await context.memberHrn(who);
-          await (await context.client()).projects.members.add(projectHrn, hrn);
-          context.output.result(
-            { project: projectHrn, member: hrn, added: true },
-            () => `${hrn} added to project ${projectHrn}.`,
-          );
+          const { policies } = await (await context.client()).projects.memberPolicies(projectHrn, hrn);
+          context.output.table({ project: projectHrn, member: hrn, policies }, policies, [['policy', 'POLICY']]);
           return undefined;
         },
         exitCode,
       ),
     );
-  project
-    .command('access')
-    .description('Access of project members')
-    .command('grant <project> <member>')
-    .description('Attach a project policy to a member')
-    .requiredOption('--policy <policy>', 'Project policy HRN')
-    .action(
-      action(
-        io,
-        async (context, reference: string, who: string, options: { policy: string }) => {
-          const projectHrn = await context.projectHrn(reference);
-          const hrn = await context.memberHrn(who);
-          await (await context.client()).projects.grantAccess(projectHrn, hrn, options.policy);
-          context.output.result(
-            { project: projectHrn, member: hrn, policy: options.policy },
-            () => `Policy ${options.policy} granted to ${hrn} in project ${projectHrn}.`,
-          );
-          return undefined;
-        },
-        exitCode,
-      ),
-    );
+  registerAdministratorCommands(
+    project,
+    { noun: 'project', roleName: 'ProjectAdmin', hrn: (context, reference) => context.projectHrn(reference) },
+    io,
+    exitCode,
+  );
 
   program
     .command('permissions')
