@@ -223,7 +223,7 @@ describe('gatehouse CLI', () => {
       expect(created.stdout).toContain('it cannot be shown again');
     });
 
-    it('key api create, list, delete', async () => {
+    it('key api create, list, update, disable, enable, delete', async () => {
       const target = expectJson(await run('app', 'create', 'API keyed', '--json'));
       const created = expectJson(
         await run(
@@ -243,6 +243,33 @@ describe('gatehouse CLI', () => {
       const listed = await run('app', 'key', 'api', 'list', target.clientId);
       expect(listed.stdout).toContain('maps');
       expect(listed.stdout).toContain('2099-01-01T00:00:00.000Z');
+
+      const renamed = expectJson(
+        await run(
+          'app',
+          'key',
+          'api',
+          'update',
+          target.clientId,
+          created.apiKey,
+          '--name',
+          'tiles',
+          '--expires-at',
+          'never',
+          '--json',
+        ),
+      );
+      expect(renamed).toMatchObject({ name: 'tiles', expiresAt: -1 });
+      const nothing = await run('app', 'key', 'api', 'update', target.clientId, created.apiKey);
+      expect(nothing.code).toBe(2);
+      expect(
+        (await run('app', 'key', 'api', 'update', target.clientId, created.apiKey, '--expires-at', 'soon')).code,
+      ).toBe(2);
+      expect((await run('app', 'key', 'api', 'disable', target.clientId, created.apiKey)).stdout).toContain('disabled');
+      expect((await server.api.get(`/app/me?apiKey=${created.apiKeyId}`)).status).toBe(401);
+      expect((await run('app', 'key', 'api', 'enable', target.clientId, created.apiKey)).code).toBe(0);
+      expect((await server.api.get(`/app/me?apiKey=${created.apiKeyId}`)).status).toBe(200);
+
       expect((await run('app', 'key', 'api', 'delete', target.clientId, created.apiKey)).code).toBe(0);
       expect(expectJson(await run('app', 'key', 'api', 'list', target.clientId, '--json')).keys).toEqual([]);
     });
@@ -257,6 +284,35 @@ describe('gatehouse CLI', () => {
         isRestrictedScope: false,
         alwaysProjectScope: false,
       });
+      const shown = await run('app', 'scope', 'show', target.clientId);
+      expect(shown.stdout).toContain(`project/my-project (restricted: false, always: false)`);
+      expect((await run('app', 'scope', 'remove', target.clientId)).stdout).toContain('removed');
+      expect((await run('app', 'scope', 'show', target.clientId)).code).toBe(1);
+    });
+
+    it('manager add, list, remove: who holds which actions on an app', async () => {
+      const target = expectJson(await run('app', 'create', 'Managed', '--json'));
+      const userHrn = `hrn:here:account::${app.admin.realm}:user/${app.admin.userId}`;
+      const added = await run('app', 'manager', 'add', target.clientId, '--user', app.admin.userId);
+      expect(added.stdout.trim()).toBe(`${userHrn} now manages app ${target.hrn}.`);
+      const listed = expectJson(await run('app', 'manager', 'list', target.clientId, '--type', 'user', '--json'));
+      expect(listed.managers).toEqual([
+        expect.objectContaining({
+          entityId: expect.objectContaining({ hrn: userHrn, type: 'user' }),
+          permissions: expect.arrayContaining(
+            ['read', 'write', 'manage'].map((action) => expect.objectContaining({ action })),
+          ),
+        }),
+      ]);
+      const table = await run('app', 'manager', 'list', target.hrn);
+      expect(table.stdout).toMatch(/^MANAGER\s+TYPE\s+ACTIONS\n/);
+      expect(table.stdout).toContain(userHrn);
+      expect((await run('app', 'manager', 'remove', target.clientId, '--user', userHrn)).code).toBe(0);
+      expect(
+        expectJson(await run('app', 'manager', 'list', target.clientId, '--type', 'user', '--json')).managers,
+      ).toEqual([]);
+      expect((await run('app', 'manager', 'add', target.clientId)).code).toBe(2);
+      expect((await run('app', 'manager', 'list', target.clientId, '--type', 'robot')).code).toBe(2);
     });
 
     it("another organization's app is not found", async () => {

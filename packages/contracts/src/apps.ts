@@ -135,6 +135,7 @@ export const UpdateApiKeyRequest = z.object({
   name: displayName(255).optional(),
   expiresAt: ApiKeyExpiry.optional(),
 });
+export type UpdateApiKeyRequest = z.infer<typeof UpdateApiKeyRequest>;
 
 /**
  * HERE's `ApiKey`. `apiKeyId` is the usable key: it is in the creation answer only, since only its SHA-256 is kept.

@@ -18,6 +18,7 @@ import {
   type ProjectPolicyRequest,
   type ProjectPolicyUpdate,
   type ResourceRelationRequest,
+  type UpdateApiKeyRequest,
 } from '@gatehouse/contracts';
 import { z } from 'zod';
 import { type CredentialSources, type Credentials, loadCredentials } from './credentials.js';
@@ -210,6 +211,14 @@ export class GatehouseClient {
       this.request('GET', `${AUTHN}/apps/${segment(app)}/apiKeys`, ApiKeyList, { query: { ...page } }),
     get: (app: string, key: string) =>
       this.request('GET', `${AUTHN}/apps/${segment(app)}/apiKeys/${segment(key)}`, ApiKey),
+    /** A new name or expiry (epoch milliseconds, `-1` for never). */
+    update: (app: string, key: string, changes: UpdateApiKeyRequest) =>
+      this.request('PATCH', `${AUTHN}/apps/${segment(app)}/apiKeys/${segment(key)}`, ApiKey, { json: changes }),
+    enable: (app: string, key: string) =>
+      this.request('POST', `${AUTHN}/apps/${segment(app)}/apiKeys/${segment(key)}/enable`, z.undefined()),
+    /** A disabled key is refused until it is enabled again. */
+    disable: (app: string, key: string) =>
+      this.request('POST', `${AUTHN}/apps/${segment(app)}/apiKeys/${segment(key)}/disable`, z.undefined()),
     delete: (app: string, key: string) =>
       this.request('DELETE', `${AUTHN}/apps/${segment(app)}/apiKeys/${segment(key)}`, z.undefined()),
   };

@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import type { EntityType } from '@gatehouse/contracts';
+import { type Command, InvalidArgumentError } from 'commander';
 import { action, collectPages, parseBoolean, parseLimit } from '../command-support.js';
 import { type CliIo, UsageError } from '../io.js';
 
@@ -186,21 +187,14 @@ export function registerAppCommands(program: Command, io: CliIo, exitCode: { val
   api
     .command('create <app> <name>')
     .description('Create an API key; the key is shown only this once')
-    .option('--expires-at <time>', 'Expiry, e.g. 2027-01-31T00:00:00Z (default: never)')
+    .option('--expires-at <time>', 'Expiry, e.g. 2027-01-31T00:00:00Z (default: never)', parseExpiry)
     .action(
       action(
         io,
-        async (context, reference: string, name: string, options: { expiresAt?: string }) => {
-          let expiresAt: number | undefined;
-          if (options.expiresAt !== undefined) {
-            expiresAt = Date.parse(options.expiresAt);
-            if (Number.isNaN(expiresAt)) {
-              throw new UsageError(`--expires-at "${options.expiresAt}" is not a date: use yyyy-MM-ddTHH:mm:ssZ.`);
-            }
-          }
+        async (context, reference: string, name: string, options: { expiresAt?: number }) => {
           const created = await (await context.client()).apiKeys.create(reference, {
             name,
-            ...(expiresAt !== undefined ? { expiresAt } : {}),
+            ...(options.expiresAt !== undefined ? { expiresAt: options.expiresAt } : {}),
           });
           context.output.result(
             created,
@@ -239,6 +233,46 @@ export function registerAppCommands(program: Command, io: CliIo, exitCode: { val
         exitCode,
       ),
     );
+
+  api
+    .command('update <app> <apiKey>')
+    .description('Rename an API key or change its expiry')
+    .option('--name <name>', 'New name')
+    .option('--expires-at <time>', 'New expiry, e.g. 2027-01-31T00:00:00Z, or never', parseExpiry)
+    .action(
+      action(
+        io,
+        async (context, reference: string, apiKey: string, options: { name?: string; expiresAt?: number }) => {
+          if (options.name === undefined && options.expiresAt === undefined) {
+            throw new UsageError('Give --name, --expires-at or both.');
+          }
+          const updated = await (await context.client()).apiKeys.update(reference, apiKey, {
+            ...(options.name !== undefined ? { name: options.name } : {}),
+            ...(options.expiresAt !== undefined ? { expiresAt: options.expiresAt } : {}),
+          });
+          context.output.result(updated, () => `API key ${updated.apiKey} updated.`);
+          return undefined;
+        },
+        exitCode,
+      ),
+    );
+
+  for (const verb of ['enable', 'disable'] as const) {
+    api
+      .command(`${verb} <app> <apiKey>`)
+      .description(verb === 'disable' ? 'Disable an API key: requests with it are refused' : 'Enable an API key again')
+      .action(
+        action(
+          io,
+          async (context, reference: string, apiKey: string) => {
+            await (await context.client()).apiKeys[verb](reference, apiKey);
+            context.output.result({ apiKey, [`${verb}d`]: true }, () => `API key ${apiKey} ${verb}d.`);
+            return undefined;
+          },
+          exitCode,
+        ),
+      );
+  }
 
   api
     .command('delete <app> <apiKey>')
@@ -285,4 +319,154 @@ export function registerAppCommands(program: Command, io: CliIo, exitCode: { val
         exitCode,
       ),
     );
+  scope
+    .command('show <app>')
+    .description('Show the default project of an app')
+    .action(
+      action(
+        io,
+        async (context, reference: string) => {
+          const answer = await (await context.client()).defaultScope.get(reference);
+          context.output.result(
+            answer,
+            () =>
+              `Default project of ${reference}: ${answer.defaultScope} (restricted: ${answer.isRestrictedScope}, always: ${answer.alwaysProjectScope}).`,
+          );
+          return undefined;
+        },
+        exitCode,
+      ),
+    );
+  scope
+    .command('remove <app>')
+    .description('Remove the default project of an app: tokens requested without scope are unscoped again')
+    .action(
+      action(
+        io,
+        async (context, reference: string) => {
+          await (await context.client()).defaultScope.remove(reference);
+          context.output.result({ app: reference, removed: true }, () => `Default project of ${reference} removed.`);
+          return undefined;
+        },
+        exitCode,
+      ),
+    );
+
+  registerAppManagerCommands(app, io, exitCode);
+}
+
+/** `--expires-at`: a date (`2027-01-31T00:00:00Z`) as epoch milliseconds, or `never` (-1). */
+function parseExpiry(value: string): number {
+  if (value === 'never') return -1;
+  const time = Date.parse(value);
+  if (Number.isNaN(time))
+    throw new InvalidArgumentError(`"${value}" is not a date: use yyyy-MM-ddTHH:mm:ssZ or never.`);
+  return time;
+}
+
+/** What an app manager holds on the app (HERE's FAQ: managers read, write and manage an app; sharing adds share). */
+const MANAGER_ACTIONS = ['read', 'write', 'manage'] as const;
+
+/**
+ * `gatehouse app manager …`, as in HERE's OLP CLI: the users, apps and groups granted actions on an app
+ * (`/grants/resources/{app HRN}/entities`).
+ */
+function registerAppManagerCommands(app: Command, io: CliIo, exitCode: { value: number }) {
+  const manager = app.command('manager').description('Users, apps and groups that manage an app');
+  const entityTypes = ['user', 'app', 'group'] as const;
+  const parseType = (value: string) => {
+    const type = entityTypes.find((candidate) => candidate === value);
+    if (!type) throw new InvalidArgumentError('Use user, app or group.');
+    return type;
+  };
+
+  manager
+    .command('list <app>')
+    .description('List who holds which actions on an app')
+    .option('--type <type>', 'Only user, app or group managers', parseType)
+    .action(
+      action(
+        io,
+        async (context, reference: string, options: { type?: EntityType }) => {
+          const appHrn = await context.identityHrn('app', reference);
+          const { data } = await (await context.client()).grants.list(appHrn, options.type);
+          const rows = data.map((grant) => ({
+            entity: grant.entityId.hrn,
+            type: grant.entityId.type,
+            actions: grant.permissions.map((permission) => permission.action),
+          }));
+          context.output.table({ managers: data }, rows, [
+            ['entity', 'MANAGER'],
+            ['type', 'TYPE'],
+            ['actions', 'ACTIONS'],
+          ]);
+          return undefined;
+        },
+        exitCode,
+      ),
+    );
+
+  for (const verb of ['add', 'remove'] as const) {
+    manager
+      .command(`${verb} <app>`)
+      .description(
+        verb === 'add'
+          ? `Let users, apps or groups manage an app (${MANAGER_ACTIONS.join(', ')}; --share adds share)`
+          : 'Take every action a user, app or group holds on an app back',
+      )
+      .option('--user <id...>', 'User ids (HERE-…) or HRNs')
+      .option('--app <id...>', 'App ids or HRNs')
+      .option('--group <id...>', 'Group ids (GROUP-…) or HRNs')
+      .option('--share', 'Also let them share the app further (add only)')
+      .action(
+        action(
+          io,
+          async (
+            context,
+            reference: string,
+            options: { user?: string[]; app?: string[]; group?: string[]; share?: boolean },
+          ) => {
+            const entities = [
+              ...(await Promise.all((options.user ?? []).map((id) => context.identityHrn('user', id)))).map((hrn) => ({
+                hrn,
+                type: 'user' as const,
+              })),
+              ...(await Promise.all((options.app ?? []).map((id) => context.identityHrn('app', id)))).map((hrn) => ({
+                hrn,
+                type: 'app' as const,
+              })),
+              ...(await Promise.all((options.group ?? []).map((id) => context.memberHrn(id)))).map((hrn) => ({
+                hrn,
+                type: 'group' as const,
+              })),
+            ];
+            if (entities.length === 0) throw new UsageError('Name at least one --user, --app or --group.');
+            const appHrn = await context.identityHrn('app', reference);
+            const client = await context.client();
+            for (const entity of entities) {
+              let actions: readonly string[] = options.share ? [...MANAGER_ACTIONS, 'share'] : MANAGER_ACTIONS;
+              if (verb === 'remove') {
+                const { data } = await client.grants.list(appHrn, entity.type);
+                actions =
+                  data
+                    .find((grant) => grant.entityId.hrn === entity.hrn)
+                    ?.permissions.map((permission) => permission.action) ?? [];
+              }
+              for (const action of actions) {
+                if (verb === 'add') await client.grants.grant(appHrn, entity.hrn, entity.type, action);
+                else await client.grants.revoke(appHrn, entity.hrn, entity.type, action);
+              }
+            }
+            const hrns = entities.map((entity) => entity.hrn);
+            context.output.result({ app: appHrn, [verb === 'add' ? 'added' : 'removed']: hrns }, () =>
+              hrns
+                .map((hrn) => `${hrn} ${verb === 'add' ? 'now manages' : 'no longer manages'} app ${appHrn}.`)
+                .join('\n'),
+            );
+            return undefined;
+          },
+          exitCode,
+        ),
+      );
+  }
 }
