@@ -482,6 +482,11 @@ export const errorCatalogue = {
     errorCode: 404782, // gatehouse
     message: 'No user or app of the organization has this id.',
   },
+  'role.permission_not_found': {
+    status: 404,
+    errorCode: 404792, // gatehouse
+    message: 'The role has no such permission.',
+  },
   'role.entity_not_found': {
     status: 404,
     errorCode: 404791, // gatehouse

@@ -60,7 +60,7 @@ export class RoleService {
 
   async get(principal: Principal, reference: string): Promise<RoleView> {
     await this.#deps.authorizer.requireOnRealm(principal, ['readRoles']);
-    return roleView(this.#deps.hrns, await this.#find(principal, reference));
+    return roleView(this.#deps.hrns, await this.find(principal, reference));
   }
 
   /**
@@ -69,22 +69,7 @@ export class RoleService {
    */
   async permissions(principal: Principal, reference: string, page: PageRequest) {
     await this.#deps.authorizer.requireOnRealm(principal, ['readRoles']);
-    const role = await this.#find(principal, reference);
-    const roleHrn = this.#deps.hrns.role(role.realm, role.id);
-    const statements =
-      roleBundles[role.name]?.({
-        partition: this.#deps.hrns.partition,
-        realm: role.realm,
-        scopeHrn: role.resourceHrn,
-        roleHrn,
-      }) ?? [];
-    // A bundle may name a permission twice (an action both in a family and in a shared list): list it once.
-    const byId = new Map<string, ActivePermission>();
-    for (const statement of statements) {
-      const id = permissionId(role.id, statement.action, statement.resource);
-      byId.set(id, { id, action: statement.action, effect: statement.effect, resource: statement.resource });
-    }
-    const all = [...byId.values()];
+    const all = this.#permissionsOf(await this.find(principal, reference));
     const start = page.pageToken === undefined ? 0 : (decodePageToken(page.pageToken, ['number'])[0] as number);
     const data = all.slice(start, start + page.count);
     const next = start + page.count;
@@ -94,6 +79,16 @@ export class RoleService {
       data,
       ...(next < all.length ? { pageToken: encodePageToken([next]) } : {}),
     };
+  }
+
+  /** `GET /roles/{role}/permissions/{permission}`: one of them, by the `PERM-…` id the listing gives it. */
+  async permission(principal: Principal, reference: string, permissionReference: string): Promise<ActivePermission> {
+    await this.#deps.authorizer.requireOnRealm(principal, ['readRoles']);
+    const found = this.#permissionsOf(await this.find(principal, reference)).find(
+      (permission) => permission.id === permissionReference,
+    );
+    if (!found) throw new AppError('role.permission_not_found');
+    return found;
   }
 
   /** `GET /roles/{role}/entities`: readEntities on the role. */
@@ -111,7 +106,7 @@ export class RoleService {
 
   /** `GET /roles/{role}/entities/{entity}`: the entity itself, or readEntities on the role. */
   async entity(principal: Principal, reference: string, entityReference: string): Promise<RoleEntity> {
-    const role = await this.#find(principal, reference);
+    const role = await this.find(principal, reference);
     const entity = await this.#deps.members.resolve(principal, entityReference, 'read');
     if (entity.id !== identityId(principal)) {
       await this.#deps.authorizer.require(principal, ['readEntities'], this.#deps.hrns.role(role.realm, role.id));
@@ -162,7 +157,7 @@ export class RoleService {
   }
 
   /** The role a reference names (`ROLE-…` id or role HRN) in the caller's organization; others are not found. */
-  async #find(principal: Principal, reference: string): Promise<Role> {
+  async find(principal: Principal, reference: string): Promise<Role> {
     const id = referencedId(reference, 'authorization', ['role']);
     if (id === undefined) throw new AppError('role.not_found');
     const role = await this.#deps.storage.roles.findById(id);
@@ -171,9 +166,27 @@ export class RoleService {
   }
 
   async #authorized(principal: Principal, reference: string, action: string): Promise<Role> {
-    const role = await this.#find(principal, reference);
+    const role = await this.find(principal, reference);
     await this.#deps.authorizer.require(principal, [action], this.#deps.hrns.role(role.realm, role.id));
     return role;
+  }
+
+  /** The permissions of a role's bundle, each once, with ids stable across listings. */
+  #permissionsOf(role: Role): ActivePermission[] {
+    const statements =
+      roleBundles[role.name]?.({
+        partition: this.#deps.hrns.partition,
+        realm: role.realm,
+        scopeHrn: role.resourceHrn,
+        roleHrn: this.#deps.hrns.role(role.realm, role.id),
+      }) ?? [];
+    // A bundle may name a permission twice (an action both in a family and in a shared list): list it once.
+    const byId = new Map<string, ActivePermission>();
+    for (const statement of statements) {
+      const id = permissionId(role.id, statement.action, statement.resource);
+      byId.set(id, { id, action: statement.action, effect: statement.effect, resource: statement.resource });
+    }
+    return [...byId.values()];
   }
 
   async #entityViews(references: readonly MemberRef[]): Promise<RoleEntity[]> {

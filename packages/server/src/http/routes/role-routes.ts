@@ -1,4 +1,12 @@
-import { Role, RoleEntity, RoleEntityList, RoleList, RoleListQuery, RolePermissionList } from '@gatehouse/contracts';
+import {
+  ActivePermission,
+  Role,
+  RoleEntity,
+  RoleEntityList,
+  RoleList,
+  RoleListQuery,
+  RolePermissionList,
+} from '@gatehouse/contracts';
 import { z } from 'zod';
 import type { RoleService } from '../../roles/role-service.js';
 import { CountPageQuery } from '../page-queries.js';
@@ -53,6 +61,17 @@ export function createRoleRoutes({ roles }: { roles: RoleService }) {
       query: CountPageQuery,
       responses: { 200: RolePermissionList },
       handler: async ({ principal, params, query }) => ok(await roles.permissions(principal, params.role, query)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'GET',
+      url: `${ROLES}/:role/permissions/:permission`,
+      operationId: 'getRolePermission',
+      summary: 'One permission of a role',
+      description: 'By the `PERM-…` id `GET /roles/{role}/permissions` gives it. readRoles on the organization.',
+      params: RoleParams.extend({ permission: z.string().min(1).max(128) }),
+      responses: { 200: ActivePermission },
+      handler: async ({ principal, params }) => ok(await roles.permission(principal, params.role, params.permission)),
     }),
     defineRoute({
       ...common,
