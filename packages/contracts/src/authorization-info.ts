@@ -125,6 +125,12 @@ export const DeletePermissionsQuery = z
  */
 export const PermissionPageWithToken = pageWithToken(ActivePermission);
 
+/**
+ * `GET /realms/{realm}/permissions` (deprecated in HERE, `PermissionPageWToken`): what every member has through the
+ * organization. These permissions come from policies and the member baseline: their ids are empty.
+ */
+export const RealmPermissionList = pageWToken(ActivePermission);
+
 export const PermissionListQuery = z.object({
   serviceId: z.string().max(200).optional(),
   pageToken: PageToken.optional(),

@@ -14,7 +14,7 @@ import type { Role } from '../roles/role-repository.js';
 import { pageOf } from '../storage/in-memory-page.js';
 import type { Storage } from '../storage/storage.js';
 import type { Authorizer } from './authorizer.js';
-import { roleBundles } from './role-bundles.js';
+import { memberBaseline, roleBundles } from './role-bundles.js';
 
 const toResponse = (permission: Permission): PermissionsResponse => ({
   id: permission.id,
@@ -189,14 +189,55 @@ export class AuthorizationInfoService {
     groupReference: string,
     page: { limit?: number | undefined; pageToken?: string | undefined },
   ) {
-    const id = referencedId(groupReference, 'authorization', ['group']);
-    const group = id === undefined ? undefined : await this.#storage.permissions.groupInfo(id);
-    if (!group || group.realm !== principal.realm) throw new AppError('group.not_found');
-    await this.#authorizer.require(principal, ['readPermissions'], this.#hrns.group(group.realm, group.id));
+    const group = await this.resolveGroup(principal, groupReference, ['readPermissions']);
     const limit = page.limit ?? 100;
-    const permissions = await this.unscopedPermissions({ id: group.id, realm: group.realm, kind: 'group' });
+    const permissions = await this.unscopedPermissions(group);
     const result = pageOf(permissions, limit, page.pageToken);
     return { limit, total: result.total, items: result.items, ...pickToken(result) };
+  }
+
+  /**
+   * `GET /realms/{realm}/permissions` (deprecated in HERE): what every member has through the organization, from the
+   * policies and plans attached to it and the member baseline, as the engine counts them for each member. Needs
+   * `readPermissions` on the organization; another organization is not found, as on the other realm paths.
+   */
+  async realmPermissions(
+    principal: Principal,
+    realm: string,
+    page: { count: number; pageToken?: string | undefined },
+  ): Promise<{ total: number; count: number; data: ActivePermission[]; pageToken?: string }> {
+    if (realm.toLowerCase() !== principal.realm.toLowerCase()) throw new AppError('realm.not_found');
+    await this.#authorizer.requireOnRealm(principal, ['readPermissions']);
+    const { policies } = this.#storage;
+    const attached = await policies.attachedTo(principal.realm, [{ kind: 'realm', id: principal.realm }]);
+    const plans = await policies.findPlans(attached.planIds);
+    const policyIds = new Set([...attached.policyIds, ...plans.flatMap((plan) => plan.policyIds)]);
+    const statements = [
+      ...(await policies.findPolicies([...policyIds])).flatMap((policy) => policy.permissions),
+      ...memberBaseline(this.#hrns.partition, principal.realm, 'user'),
+    ];
+    const seen = new Set<string>();
+    const permissions: ActivePermission[] = [];
+    for (const statement of statements) {
+      const key = `${statement.action}\u0000${statement.resource}\u0000${statement.effect}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      permissions.push({ id: '', action: statement.action, effect: statement.effect, resource: statement.resource });
+    }
+    const result = pageOf(permissions, page.count, page.pageToken);
+    return { total: result.total, count: result.items.length, data: result.items, ...pickToken(result) };
+  }
+
+  /**
+   * A group of the caller's organization named by HRN or id, on which the caller may perform one of `actions`.
+   * A group of another organization is not found, like one that does not exist (HERE's 404780).
+   */
+  async resolveGroup(principal: Principal, reference: string, actions: readonly string[]): Promise<IdentityRef> {
+    const id = referencedId(reference, 'authorization', ['group']);
+    const group = id === undefined ? undefined : await this.#storage.permissions.groupInfo(id);
+    if (!group || group.realm !== principal.realm) throw new AppError('group.not_found');
+    await this.#authorizer.require(principal, actions, this.#hrns.group(group.realm, group.id));
+    return { id: group.id, realm: group.realm, kind: 'group' };
   }
 
   /**

@@ -11,6 +11,8 @@ import type { Storage } from '../storage/storage.js';
 import type { OrgPlan, OrgPolicy, PolicyPermission } from './policy-repository.js';
 
 type PageQuery = { limit?: number | undefined; pageToken?: string | undefined };
+/** Reading what is attached to a group: its GroupAdmins and OrgAdmins hold readPermissions on it. */
+const GROUP_READ_ACTIONS = ['readPolicies', 'readPermissions'];
 type PermissionInput = { action: string; resource: string; effect?: 'allow' | 'deny' | undefined };
 
 /**
@@ -128,6 +130,29 @@ export class PolicyService {
       plans.map((p) => this.planView(p)),
       page,
     );
+  }
+
+  /**
+   * `GET /groups/{groupId}/policies`: the policies attached directly to a group, like those of a member. Needs
+   * `readPolicies` or `readPermissions` on the group, as its permissions do: its GroupAdmins and OrgAdmins.
+   */
+  async groupPolicies(principal: Principal, groupReference: string, page: PageQuery) {
+    const group = await this.#info.resolveGroup(principal, groupReference, GROUP_READ_ACTIONS);
+    const { policyIds } = await this.#storage.policies.attachedTo(group.realm, [{ kind: 'identity', id: group.id }]);
+    const policies = await this.#storage.policies.findPolicies(policyIds);
+    return this.#page(
+      policies.map((p) => this.policyView(p)),
+      page,
+    );
+  }
+
+  /** `GET /groups/{groupId}/policies/{policy}/permissions`: a policy attached to the group; others are not found. */
+  async groupPolicyPermissions(principal: Principal, groupReference: string, policyReference: string, page: PageQuery) {
+    const group = await this.#info.resolveGroup(principal, groupReference, GROUP_READ_ACTIONS);
+    const policy = await this.#policy(principal, policyReference);
+    const { policyIds } = await this.#storage.policies.attachedTo(group.realm, [{ kind: 'identity', id: group.id }]);
+    if (!policyIds.includes(policy.id)) throw new AppError('policy.not_found');
+    return this.#page(permissionsOf(policy), page);
   }
 
   // --- Managing (Gatehouse extension) ------------------------------------------------------------------------------

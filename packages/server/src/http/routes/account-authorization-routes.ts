@@ -9,12 +9,14 @@ import {
   PermissionListQuery,
   PermissionPageWithToken,
   PermissionsListPageToken,
+  RealmPermissionList,
 } from '@gatehouse/contracts';
 import { z } from 'zod';
 import { identityId } from '../../auth/principal.js';
 import type { AuthorizationInfoService } from '../../authz/authorization-info-service.js';
 import { AppError } from '../../errors/app-error.js';
 import type { GrantService } from '../../permissions/grant-service.js';
+import { CountPageQuery } from '../page-queries.js';
 import { defineRoute, noContent, ok } from '../route.js';
 
 const tags = ['Authorization information'];
@@ -175,6 +177,22 @@ export function createAccountAuthorizationRoutes({
       responses: { 200: PermissionPageWithToken },
       handler: async ({ principal, params, query }) =>
         ok(await info.memberPermissions(principal, params.realm, params.member, query)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/authorization/v1.1/realms/:realm/permissions',
+      operationId: 'listRealmPermissions',
+      summary: 'What every member has through the organization',
+      description:
+        'Deprecated in HERE, still served. The permissions of the policies and plans attached to the organization ' +
+        'and the member baseline of users. Needs `readPermissions` on the organization.',
+      tags,
+      auth: 'identity',
+      unscopedOnly: true,
+      params: z.object({ realm: z.string().min(1).max(64) }),
+      query: CountPageQuery,
+      responses: { 200: RealmPermissionList },
+      handler: async ({ principal, params, query }) => ok(await info.realmPermissions(principal, params.realm, query)),
     }),
     defineRoute({
       method: 'GET',

@@ -18,6 +18,7 @@ const AUTHZ = '/authorization/v1.1';
 const Reference = z.string().min(1).max(512);
 const RealmParams = z.object({ realm: z.string().min(1).max(64) });
 const MemberParams = RealmParams.extend({ member: Reference });
+const GroupParams = z.object({ groupId: Reference });
 const common = { tags: ['Policies and plans'], auth: 'identity' as const, unscopedOnly: true };
 
 /**
@@ -119,6 +120,31 @@ export function createPolicyRoutes({ policies }: { policies: PolicyService }) {
       responses: { 200: PlanList },
       handler: async ({ principal, params, query }) =>
         ok(await policies.memberPlans(principal, params.realm, params.member, query)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'GET',
+      url: `${AUTHZ}/groups/:groupId/policies`,
+      operationId: 'listGroupPolicies',
+      summary: 'Policies attached to a group',
+      description: 'Needs `readPolicies` or `readPermissions` on the group: its GroupAdmins and OrgAdmins.',
+      params: GroupParams,
+      query: PolicyPageQuery,
+      responses: { 200: PolicyList },
+      handler: async ({ principal, params, query }) =>
+        ok(await policies.groupPolicies(principal, params.groupId, query)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'GET',
+      url: `${AUTHZ}/groups/:groupId/policies/:policy/permissions`,
+      operationId: 'listGroupPolicyPermissions',
+      summary: 'Permissions of a policy attached to a group',
+      params: GroupParams.extend({ policy: Reference }),
+      query: PolicyPageQuery,
+      responses: { 200: PermissionPageWithToken },
+      handler: async ({ principal, params, query }) =>
+        ok(await policies.groupPolicyPermissions(principal, params.groupId, params.policy, query)),
     }),
     ...(['PUT', 'DELETE'] as const).flatMap((method) => {
       const verb = method === 'PUT' ? 'Attach' : 'Detach';
