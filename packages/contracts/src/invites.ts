@@ -51,3 +51,25 @@ export const InvitationPreview = z.object({
 });
 
 export const InvitationToken = z.object({ token: z.string().min(1).max(512) });
+
+/** Role names HERE may pair with an invitation target (`InviteTargets`). */
+export const InviteTargetRoleName = z.enum([
+  'OrgAdmin',
+  'OrgInviter',
+  'ResourceManager',
+  'CrossRealmTrustManager',
+  'LicensingAdmin',
+  'MarketplaceConsumer',
+  'MarketplaceProvider',
+  'MonitoringDashboardEditor',
+  'RestrictedAccess',
+]);
+
+/**
+ * HERE's `InviteTargets` (`GET /realms/{realm}/invites/targets`): where an invitee may be invited to, `platform` by
+ * default; `roleName` is set for targets that come with a role (HERE's `wegopro` with `RestrictedAccess`).
+ */
+export const InviteTargets = z.object({
+  targets: z.array(z.object({ target: z.enum(['platform', 'wegopro']), roleName: InviteTargetRoleName.optional() })),
+});
+export type InviteTargets = z.infer<typeof InviteTargets>;

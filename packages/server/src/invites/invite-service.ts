@@ -1,4 +1,4 @@
-import type { HrnFactory, InviteRequest, InviteResponse } from '@gatehouse/contracts';
+import type { HrnFactory, InviteRequest, InviteResponse, InviteTargets } from '@gatehouse/contracts';
 import { limits, parseHrn, referencedId, resourceTypeAndId } from '@gatehouse/contracts';
 import type { Principal } from '../auth/principal.js';
 import type { RateLimiter } from '../auth/rate-limiter.js';
@@ -105,6 +105,16 @@ export class InviteService {
       data,
       ...(page.nextPageToken !== undefined ? { pageToken: page.nextPageToken } : {}),
     };
+  }
+
+  /**
+   * `GET /realms/{realm}/invites/targets`: where invitations may lead. Gatehouse invites to the platform only (HERE's
+   * default target). Like HERE, manageInvites or readMembers on the organization.
+   */
+  async targets(actor: Principal, realmReference: string): Promise<InviteTargets> {
+    const realm = await this.#resolveRealm(actor, realmReference);
+    await this.#deps.authorizer.require(actor, ['manageInvites', 'readMembers'], this.#deps.hrns.realm(realm));
+    return { targets: [{ target: 'platform' }] };
   }
 
   /** Sends the invitation again with a new link and a new expiry. */

@@ -4,6 +4,7 @@ import {
   InviteList,
   InviteRequest,
   InviteResponse,
+  InviteTargets,
   PageToken,
 } from '@gatehouse/contracts';
 import { z } from 'zod';
@@ -50,6 +51,19 @@ export function createInviteRoutes({ invites }: { invites: InviteService }) {
       query: ListQuery,
       responses: { 200: InviteList },
       handler: async ({ principal, params, query }) => ok(await invites.list(principal, params.realm, query)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: `${AUTHZ}/realms/:realm/invites/targets`,
+      operationId: 'listInviteTargets',
+      summary: 'Where invitations may lead',
+      description: 'Gatehouse invites to the platform only. manageInvites or readMembers on the organization.',
+      tags: ['Invitations'],
+      auth: 'identity',
+      unscopedOnly: true,
+      params: RealmParams,
+      responses: { 200: InviteTargets },
+      handler: async ({ principal, params }) => ok(await invites.targets(principal, params.realm)),
     }),
     defineRoute({
       method: 'POST',
