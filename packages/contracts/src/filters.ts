@@ -37,9 +37,13 @@ export const AccessFilterRequest = z.object({
 });
 export type AccessFilterRequest = z.infer<typeof AccessFilterRequest>;
 
+/**
+ * An access filter as Gatehouse answers it: a custom filter of the organization, or the `here-platform` filter
+ * `project-eval-unscoped` with which HERE shows that a project's `scopeAccess` is `thisProjectOrNoProject`.
+ */
 export const AccessFilter = z.object({
   hrn: z.string(),
-  type: z.literal('custom'),
+  type: z.enum(['custom', 'here-platform']),
   name: z.string(),
   statements: z.array(AccessFilterStatement),
 });

@@ -298,7 +298,16 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       ...createProjectRoutes({ projects }),
       ...createResourceRoutes({ resources }),
       ...createLinkableRoutes({ linkables }),
-      ...createAuthorizationApi({ storage, authorizer, hrns, clock, grants, publicUrl: config.publicUrl }),
+      ...createAuthorizationApi({
+        storage,
+        authorizer,
+        hrns,
+        clock,
+        grants,
+        roles,
+        projects,
+        publicUrl: config.publicUrl,
+      }),
       ...createWebSessionRoutes({ signIn, refreshTokenTtlSeconds: config.refreshTokenTtlSeconds }),
     ];
 

@@ -8,7 +8,9 @@ import { createPolicyRoutes } from '../http/routes/policy-routes.js';
 import { createResourcePolicyRoutes } from '../http/routes/resource-policy-routes.js';
 import type { GrantService } from '../permissions/grant-service.js';
 import { PolicyService } from '../policies/policy-service.js';
+import type { ProjectService } from '../projects/project-service.js';
 import { ResourcePolicyService } from '../resource-policies/resource-policy-service.js';
+import type { RoleService } from '../roles/role-service.js';
 import type { Storage } from '../storage/storage.js';
 import { AuthorizationInfoService } from './authorization-info-service.js';
 import type { Authorizer } from './authorizer.js';
@@ -20,6 +22,8 @@ export interface AuthorizationApiDependencies {
   hrns: HrnFactory;
   clock: () => number;
   grants: GrantService;
+  roles: RoleService;
+  projects: ProjectService;
   /** Base of absolute links in answers. */
   publicUrl: string;
 }

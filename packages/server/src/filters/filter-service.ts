@@ -6,9 +6,14 @@ import type { AuthorizationInfoService } from '../authz/authorization-info-servi
 import type { Authorizer } from '../authz/authorizer.js';
 import { prefixedUuid } from '../crypto/random.js';
 import { AppError, limitReached } from '../errors/app-error.js';
+import type { ProjectService } from '../projects/project-service.js';
+import type { RoleService } from '../roles/role-service.js';
 import { pageOf } from '../storage/in-memory-page.js';
 import type { Storage } from '../storage/storage.js';
 import type { AccessFilter, FilterAttachment } from './filter-repository.js';
+
+/** The name HERE gives the filter a project gets with `scopeAccess: thisProjectOrNoProject`. */
+const PROJECT_EVAL_UNSCOPED = 'project-eval-unscoped';
 
 type PageQuery = { limit?: number | undefined; pageToken?: string | undefined };
 
@@ -23,6 +28,8 @@ export class FilterService {
   readonly #storage: Storage;
   readonly #authorizer: Authorizer;
   readonly #info: AuthorizationInfoService;
+  readonly #roles: RoleService;
+  readonly #projects: ProjectService;
   readonly #hrns: HrnFactory;
   readonly #clock: () => number;
 
@@ -30,12 +37,16 @@ export class FilterService {
     storage: Storage;
     authorizer: Authorizer;
     info: AuthorizationInfoService;
+    roles: RoleService;
+    projects: ProjectService;
     hrns: HrnFactory;
     clock: () => number;
   }) {
     this.#storage = deps.storage;
     this.#authorizer = deps.authorizer;
     this.#info = deps.info;
+    this.#roles = deps.roles;
+    this.#projects = deps.projects;
     this.#hrns = deps.hrns;
     this.#clock = deps.clock;
   }
@@ -202,6 +213,35 @@ export class FilterService {
     return this.view(filter);
   }
 
+  /**
+   * `GET /roles/{role}/filter`: the filter attached to a role (it applies to every holder of the role). Needs
+   * `readFilter` on the role or `readAccessFilters` on the organization, which reads the filter itself anyway.
+   */
+  async roleFilter(principal: Principal, roleReference: string): Promise<AccessFilterView> {
+    const role = await this.#roles.find(principal, roleReference);
+    await this.#requireFilterRead(principal, this.#hrns.role(role.realm, role.id));
+    return this.#attachedFilter('role', role.id);
+  }
+
+  /**
+   * `GET /projects/{project}/filter`: the filter attached to a project (it applies to requests scoped to it).
+   * Gatehouse keeps `scopeAccess` as a project setting rather than as a stored filter; HERE shows
+   * `thisProjectOrNoProject` as its `project-eval-unscoped` filter attached to the project, so a project with that
+   * setting and no filter of its own answers that filter: one statement letting unscoped permissions be evaluated
+   * for requests scoped to the project, at the lowest priority, which is what the engine does. Needs `readFilter`
+   * on the project (its ProjectAdmins) or `readAccessFilters` on the organization.
+   */
+  async projectFilter(principal: Principal, projectReference: string): Promise<AccessFilterView> {
+    const project = await this.#projects.find(principal, projectReference);
+    const projectHrn = this.#projects.hrn(project);
+    await this.#requireFilterRead(principal, projectHrn);
+    const [attachment] = await this.#storage.accessFilters.attachmentsOf('project', project.id);
+    if (attachment === undefined && project.scopeAccess === 'thisProjectOrNoProject') {
+      return this.#projectEvalUnscoped(projectHrn);
+    }
+    return this.#attachedFilter('project', project.id);
+  }
+
   view(filter: AccessFilter): AccessFilterView {
     return {
       hrn: this.filterHrn(filter.realm, filter.id),
@@ -218,6 +258,44 @@ export class FilterService {
         priority: entry.priority,
       })),
     };
+  }
+
+  /** The filter attached to a role or project (one each); 404 when there is none. */
+  async #attachedFilter(targetKind: 'role' | 'project', targetId: string): Promise<AccessFilterView> {
+    const [attachment] = await this.#storage.accessFilters.attachmentsOf(targetKind, targetId);
+    const filter = attachment && (await this.#storage.accessFilters.find(attachment.filterId));
+    if (!filter) throw new AppError('filter.not_found');
+    return this.view(filter);
+  }
+
+  /** HERE's `here-platform` filter for `scopeAccess: thisProjectOrNoProject`, as it applies to one project. */
+  #projectEvalUnscoped(projectHrn: string): AccessFilterView {
+    return {
+      hrn: formatHrn({
+        partition: this.#hrns.partition,
+        service: 'authorization',
+        region: '',
+        account: 'HERE',
+        resource: `filter/${PROJECT_EVAL_UNSCOPED}`,
+      }),
+      type: 'here-platform',
+      name: PROJECT_EVAL_UNSCOPED,
+      statements: [
+        {
+          description: 'Evaluate unscoped permissions for requests scoped to this project.',
+          permissions: 'unscoped',
+          scope: projectHrn,
+          evaluate: true,
+          priority: 0,
+        },
+      ],
+    };
+  }
+
+  /** Reading the filter of a role or project: `readFilter` on it, or `readAccessFilters` on the organization. */
+  async #requireFilterRead(principal: Principal, targetHrn: string): Promise<void> {
+    if (await this.#authorizer.can(principal, 'readFilter', targetHrn)) return;
+    await this.#authorizer.requireOnRealm(principal, ['readAccessFilters']);
   }
 
   /** A filter of the caller's organization by HRN or id; anything else is not found. */

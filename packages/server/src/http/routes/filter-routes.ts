@@ -27,6 +27,30 @@ export function createFilterRoutes({ filters }: { filters: FilterService }) {
     defineRoute({
       ...common,
       method: 'GET',
+      url: `${AUTHZ}/roles/:role/filter`,
+      operationId: 'getRoleAccessFilter',
+      summary: 'The access filter of a role',
+      description: '`readFilter` on the role or `readAccessFilters` on the organization. 404 when none is attached.',
+      params: z.object({ role: Reference }),
+      responses: { 200: AccessFilter },
+      handler: async ({ principal, params }) => ok(await filters.roleFilter(principal, params.role)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'GET',
+      url: `${AUTHZ}/projects/:project/filter`,
+      operationId: 'getProjectAccessFilter',
+      summary: 'The access filter of a project',
+      description:
+        '`readFilter` on the project (its ProjectAdmins) or `readAccessFilters` on the organization. A project ' +
+        "with `scopeAccess: thisProjectOrNoProject` and no filter of its own answers HERE's `project-eval-unscoped`.",
+      params: z.object({ project: Reference }),
+      responses: { 200: AccessFilter },
+      handler: async ({ principal, params }) => ok(await filters.projectFilter(principal, params.project)),
+    }),
+    defineRoute({
+      ...common,
+      method: 'GET',
       url: `${AUTHZ}/filters`,
       operationId: 'listAccessFilters',
       summary: 'Access filters of the organization',
