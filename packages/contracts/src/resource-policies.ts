@@ -123,4 +123,5 @@ export const PermissionWithSubresources = z.object({
   effect: z.literal('allow'),
   subresources: z.array(z.string()).optional(),
 });
+export type PermissionWithSubresources = z.infer<typeof PermissionWithSubresources>;
 export const PermissionWithSubresourcesPageWithToken = pageWithToken(PermissionWithSubresources);

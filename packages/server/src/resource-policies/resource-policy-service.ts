@@ -4,6 +4,7 @@ import {
   formatHrn,
   type HrnFactory,
   limits,
+  type PermissionWithSubresources,
   projectLinkingEnabledActions,
   type ResourcePlan,
   type ResourcePolicy,
@@ -451,23 +452,43 @@ export class ResourcePolicyService {
     const { plan, attachment } = await this.#attachedPlan(principal, realm, planReference, undefined);
     const policyId = ownId(principal, policyReference, 'resourcePolicy');
     if (policyId === undefined || !plan.policyIds.includes(policyId)) throw new AppError('resource_policy.not_found');
-    const narrowing = attachment.subresources?.[policyId];
-    const entries = await this.#deps.storage.resourcePolicies.entries(plan.realm, policyId);
-    const permissions = entries.flatMap((entry) => {
-      const subresources =
-        entry.subresources === undefined
-          ? narrowing
-          : narrowing === undefined
-            ? entry.subresources
-            : entry.subresources.filter((value) => narrowing.includes(value));
-      return entry.allowedActions.map((action) => ({
-        action,
-        resource: entry.resourceHrn,
-        effect: 'allow' as const,
-        ...(subresources !== undefined ? { subresources } : {}),
-      }));
-    });
-    return this.#page(permissions, query);
+    return this.#page(await this.#permissionsThrough(plan.realm, policyId, attachment), query);
+  }
+
+  /**
+   * `GET /realms/{realm}/linkable/permissions?resourceType`: the linkable permissions every member of the
+   * organization has, those of the unexpired resource plans attached to it: each permission of each of their
+   * resource policies, narrowed to the attachment's subresources. The engine allows exactly these to any member
+   * (unless an access filter stops `linkable` permissions). Needs `readPermissions` on the organization.
+   */
+  async realmLinkablePermissions(
+    principal: Principal,
+    realm: string,
+    query: PageQuery & { resourceType?: string | undefined },
+  ) {
+    const target = await this.#target(principal, realm, undefined);
+    await this.#requireOnRealm(principal, 'readPermissions');
+    const { storage, clock } = this.#deps;
+    const now = clock();
+    const attachments = (await storage.resourcePolicies.attachmentsOf(principal.realm, [target])).filter(
+      (attachment) => attachment.expiresAt === undefined || attachment.expiresAt > now,
+    );
+    const permissions: PermissionWithSubresources[] = [];
+    for (const attachment of attachments) {
+      const plan = await storage.resourcePolicies.findPlan(principal.realm, attachment.planId);
+      for (const policyId of plan?.policyIds ?? []) {
+        permissions.push(...(await this.#permissionsThrough(principal.realm, policyId, attachment)));
+      }
+    }
+    if (query.resourceType === undefined) return this.#page(permissions, query);
+    const types = new Map<string, string | undefined>();
+    for (const { resource } of permissions) {
+      if (!types.has(resource)) types.set(resource, (await storage.resources.findByHrn(resource))?.type);
+    }
+    return this.#page(
+      permissions.filter((permission) => types.get(permission.resource) === query.resourceType),
+      query,
+    );
   }
 
   planView(plan: ResourcePlanRecord): ResourcePlan {
@@ -528,6 +549,30 @@ export class ResourcePolicyService {
   }
 
   // --- Helpers -----------------------------------------------------------------------------------------------------
+
+  /** The permissions one resource policy of an attached plan gives, narrowed to the attachment's subresources. */
+  async #permissionsThrough(
+    realm: string,
+    policyId: string,
+    attachment: ResourcePlanAttachment,
+  ): Promise<PermissionWithSubresources[]> {
+    const narrowing = attachment.subresources?.[policyId];
+    const entries = await this.#deps.storage.resourcePolicies.entries(realm, policyId);
+    return entries.flatMap((entry) => {
+      const subresources =
+        entry.subresources === undefined
+          ? narrowing
+          : narrowing === undefined
+            ? entry.subresources
+            : entry.subresources.filter((value) => narrowing.includes(value));
+      return entry.allowedActions.map((action) => ({
+        action,
+        resource: entry.resourceHrn,
+        effect: 'allow' as const,
+        ...(subresources !== undefined ? { subresources } : {}),
+      }));
+    });
+  }
 
   /** A resource policy of the caller's organization the caller may act on; 404 for anything else. */
   async #policy(principal: Principal, reference: string, actions: readonly string[]): Promise<ResourcePolicyRecord> {

@@ -220,6 +220,60 @@ describe('authorization reads', () => {
     expectError(await server.api.get(path('hrn:here:account::'), { token: alice.accessToken }), 400, 400255);
   });
 
+  it('GET /realms/{realm}/linkable/permissions: what the resource plans of the organization give, as decisions allow', async () => {
+    const project = await createProject(server.api, alice.accessToken);
+    const resource = data(`planned-${project.id}`);
+    const registered = await server.api.post(
+      `${AUTHZ}/resources`,
+      { hrn: resource, type: 'catalog', home: project.hrn },
+      { token: alice.accessToken },
+    );
+    expect(registered.status, registered.text).toBe(201);
+    const policy = await server.api.post(
+      `${AUTHZ}/resourcePolicies`,
+      { id: `rp-${project.id}`, name: 'Partners' },
+      { token: alice.accessToken },
+    );
+    expect(policy.status, policy.text).toBe(201);
+    const entry = await server.api.put(
+      `${AUTHZ}/resourcePolicies/${policy.body.id}/resources/${encodeURIComponent(resource)}`,
+      { allowedActions: ['readResource'], subresources: ['deu', 'fra'] },
+      { token: alice.accessToken },
+    );
+    expect(entry.status, entry.text).toBe(200);
+    const plan = await server.api.post(
+      `${AUTHZ}/resourcePlans`,
+      { name: 'Gold', resourcePolicies: [policy.body.hrn] },
+      { token: alice.accessToken },
+    );
+    expect(plan.status, plan.text).toBe(201);
+    const path = `${AUTHZ}/realms/${alice.realm}/linkable/permissions`;
+    const before = await server.api.get(path, { token: alice.accessToken });
+    expect(before.status, before.text).toBe(200);
+    expect(before.body).toEqual({ limit: 100, total: 0, items: [] });
+
+    const attached = await server.api.put(
+      `${AUTHZ}/realms/${alice.realm}/resourcePlans/${plan.body.id}`,
+      { subresources: { [policy.body.hrn]: ['deu'] } },
+      { token: alice.accessToken },
+    );
+    expect(attached.status, attached.text).toBe(200);
+    const after = await server.api.get(`${path}?resourceType=catalog&serviceId=data`, { token: alice.accessToken });
+    expect(after.body.items).toEqual([{ action: 'readResource', resource, effect: 'allow', subresources: ['deu'] }]);
+    const decision = await server.api.post(
+      '/decision/authorize',
+      { actions: [{ action: 'readResource', resource }], diagnostics: true },
+      { token: bob.accessToken },
+    );
+    expect(decision.body.diagnostics[0].permissions[0]).toMatchObject({ reason: 'allowed', subresources: ['deu'] });
+    const schemas = await server.api.get(`${path}?resourceType=schema`, { token: alice.accessToken });
+    expect(schemas.body.items).toEqual([]);
+
+    expectError(await server.api.get(path, { token: bob.accessToken }), 403, 403403);
+    expectError(await server.api.get(path, { token: mallory.accessToken }), 404, 404800);
+    expectError(await server.api.get(`${path}?limit=0`, { token: alice.accessToken }), 400, 400200);
+  });
+
   it("GET /roles/{role}/filter answers the role's filter; 404 without one", async () => {
     const role = await realmRoleHrn(server, alice.realm, 'OrgInviter');
     const path = `${AUTHZ}/roles/${encodeURIComponent(role)}/filter`;

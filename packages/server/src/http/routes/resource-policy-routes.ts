@@ -182,6 +182,24 @@ export function createResourcePolicyRoutes({ service }: { service: ResourcePolic
     defineRoute({
       ...plans,
       method: 'GET',
+      url: `${AUTHZ}/realms/:realm/linkable/permissions`,
+      operationId: 'listRealmLinkablePermissions',
+      summary: 'Linkable permissions of the organization',
+      description:
+        'The permissions of the resource plans attached to the organization, which every member has, with their ' +
+        'subresources. `readPermissions` on the organization. `serviceId` is accepted and ignored.',
+      params: RealmParams,
+      query: PageQuery.extend({
+        resourceType: z.string().min(1).max(100).optional(),
+        serviceId: z.string().max(200).optional(),
+      }),
+      responses: { 200: PermissionWithSubresourcesPageWithToken },
+      handler: async ({ principal, params, query }) =>
+        ok(await service.realmLinkablePermissions(principal, params.realm, query)),
+    }),
+    defineRoute({
+      ...plans,
+      method: 'GET',
       url: `${AUTHZ}/realms/:realm/resourcePlans`,
       operationId: 'listRealmResourcePlans',
       summary: 'Resource plans attached to the organization',
