@@ -17,6 +17,16 @@ const PROJECT_EVAL_UNSCOPED = 'project-eval-unscoped';
 
 type PageQuery = { limit?: number | undefined; pageToken?: string | undefined };
 
+export interface FilterServiceDependencies {
+  storage: Storage;
+  authorizer: Authorizer;
+  info: AuthorizationInfoService;
+  roles: RoleService;
+  projects: ProjectService;
+  hrns: HrnFactory;
+  clock: () => number;
+}
+
 /**
  * Custom access filters (spec §7.3): permission boundaries attached to members (at most MaxEntityAccessFilters
  * each), to the organization (one), to roles or projects. An organization has at most MaxRealmAccessFilters.
@@ -25,35 +35,15 @@ type PageQuery = { limit?: number | undefined; pageToken?: string | undefined };
  * filter needs `readFilter`/`manageFilter` on the organization.
  */
 export class FilterService {
-  readonly #storage: Storage;
-  readonly #authorizer: Authorizer;
-  readonly #info: AuthorizationInfoService;
-  readonly #roles: RoleService;
-  readonly #projects: ProjectService;
-  readonly #hrns: HrnFactory;
-  readonly #clock: () => number;
+  readonly #deps: FilterServiceDependencies;
 
-  constructor(deps: {
-    storage: Storage;
-    authorizer: Authorizer;
-    info: AuthorizationInfoService;
-    roles: RoleService;
-    projects: ProjectService;
-    hrns: HrnFactory;
-    clock: () => number;
-  }) {
-    this.#storage = deps.storage;
-    this.#authorizer = deps.authorizer;
-    this.#info = deps.info;
-    this.#roles = deps.roles;
-    this.#projects = deps.projects;
-    this.#hrns = deps.hrns;
-    this.#clock = deps.clock;
+  constructor(deps: FilterServiceDependencies) {
+    this.#deps = deps;
   }
 
   filterHrn(realm: string, id: string): string {
     return formatHrn({
-      partition: this.#hrns.partition,
+      partition: this.#deps.hrns.partition,
       service: 'authorization',
       region: '',
       account: realm,
@@ -65,10 +55,10 @@ export class FilterService {
     if (query.realm !== undefined && query.realm.toLowerCase() !== principal.realm.toLowerCase()) {
       throw new AppError('realm.not_found');
     }
-    await this.#authorizer.requireOnRealm(principal, ['readAccessFilters']);
+    await this.#deps.authorizer.requireOnRealm(principal, ['readAccessFilters']);
     const filters =
       query.type === undefined || query.type === 'custom'
-        ? await this.#storage.accessFilters.list(principal.realm)
+        ? await this.#deps.storage.accessFilters.list(principal.realm)
         : [];
     return this.#page(
       filters.map((filter) => this.view(filter)),
@@ -77,8 +67,8 @@ export class FilterService {
   }
 
   async create(principal: Principal, request: AccessFilterRequest): Promise<AccessFilterView> {
-    await this.#authorizer.requireOnRealm(principal, ['manageAccessFilters']);
-    const now = this.#clock();
+    await this.#deps.authorizer.requireOnRealm(principal, ['manageAccessFilters']);
+    const now = this.#deps.clock();
     const filter: AccessFilter = {
       id: prefixedUuid('FILTER'),
       realm: principal.realm,
@@ -88,7 +78,7 @@ export class FilterService {
       updatedAt: now,
     };
     const { maximum } = limits.MaxRealmAccessFilters;
-    await this.#storage.transaction(async (repositories) => {
+    await this.#deps.storage.transaction(async (repositories) => {
       await repositories.locks.identity(identityId(principal));
       const current = await repositories.accessFilters.count(principal.realm);
       if (current >= maximum) throw limitReached('MaxRealmAccessFilters', current, maximum);
@@ -98,44 +88,44 @@ export class FilterService {
   }
 
   async get(principal: Principal, reference: string): Promise<AccessFilterView> {
-    await this.#authorizer.requireOnRealm(principal, ['readAccessFilters']);
+    await this.#deps.authorizer.requireOnRealm(principal, ['readAccessFilters']);
     return this.view(await this.#filter(principal, reference));
   }
 
   async update(principal: Principal, reference: string, request: AccessFilterRequest): Promise<AccessFilterView> {
-    await this.#authorizer.requireOnRealm(principal, ['manageAccessFilters']);
+    await this.#deps.authorizer.requireOnRealm(principal, ['manageAccessFilters']);
     const filter = await this.#filter(principal, reference);
     const updated = {
       ...filter,
       name: request.name,
       statements: request.statements.map(statement),
-      updatedAt: this.#clock(),
+      updatedAt: this.#deps.clock(),
     };
-    await this.#storage.accessFilters.update(updated);
+    await this.#deps.storage.accessFilters.update(updated);
     return this.view(updated);
   }
 
   async delete(principal: Principal, reference: string): Promise<void> {
-    await this.#authorizer.requireOnRealm(principal, ['manageAccessFilters']);
+    await this.#deps.authorizer.requireOnRealm(principal, ['manageAccessFilters']);
     const filter = await this.#filter(principal, reference);
-    await this.#storage.transaction((repositories) => repositories.accessFilters.delete(filter));
+    await this.#deps.storage.transaction((repositories) => repositories.accessFilters.delete(filter));
   }
 
   /** Who the filter is attached to (expired attachments included until they are removed). */
   async members(principal: Principal, reference: string, query: PageQuery) {
-    await this.#authorizer.requireOnRealm(principal, ['readAccessFilters']);
+    await this.#deps.authorizer.requireOnRealm(principal, ['readAccessFilters']);
     const filter = await this.#filter(principal, reference);
-    const attachments = await this.#storage.accessFilters.attachmentsOfFilter(filter.id);
+    const attachments = await this.#deps.storage.accessFilters.attachmentsOfFilter(filter.id);
     const members = [];
     for (const attachment of attachments) members.push(await this.#member(attachment));
     return this.#page(members, query);
   }
 
   async memberFilters(principal: Principal, realm: string, memberReference: string, query: PageQuery) {
-    const member = await this.#info.resolveMember(principal, realm, memberReference);
+    const member = await this.#deps.info.resolveMember(principal, realm, memberReference);
     if (member.id !== identityId(principal))
-      await this.#authorizer.require(principal, ['readFilters'], this.#memberHrn(member));
-    const attachments = await this.#storage.accessFilters.attachmentsOf('identity', member.id);
+      await this.#deps.authorizer.require(principal, ['readFilters'], this.#memberHrn(member));
+    const attachments = await this.#deps.storage.accessFilters.attachmentsOf('identity', member.id);
     return this.#page(
       attachments.map((attachment) => this.#attachmentView(attachment)),
       query,
@@ -143,11 +133,11 @@ export class FilterService {
   }
 
   async memberFilter(principal: Principal, realm: string, memberReference: string, filterReference: string) {
-    const member = await this.#info.resolveMember(principal, realm, memberReference);
+    const member = await this.#deps.info.resolveMember(principal, realm, memberReference);
     if (member.id !== identityId(principal))
-      await this.#authorizer.require(principal, ['readFilters'], this.#memberHrn(member));
+      await this.#deps.authorizer.require(principal, ['readFilters'], this.#memberHrn(member));
     const filter = await this.#filter(principal, filterReference);
-    const attachment = (await this.#storage.accessFilters.attachmentsOf('identity', member.id)).find(
+    const attachment = (await this.#deps.storage.accessFilters.attachmentsOf('identity', member.id)).find(
       (candidate) => candidate.filterId === filter.id,
     );
     if (!attachment) throw new AppError('filter.not_found');
@@ -162,8 +152,8 @@ export class FilterService {
     filterReference: string,
     expiresAt: number | undefined,
   ) {
-    const member = await this.#info.resolveMember(principal, realm, memberReference);
-    await this.#authorizer.require(principal, ['manageFilters'], this.#memberHrn(member));
+    const member = await this.#deps.info.resolveMember(principal, realm, memberReference);
+    await this.#deps.authorizer.require(principal, ['manageFilters'], this.#memberHrn(member));
     const filter = await this.#filter(principal, filterReference);
     const attachment: FilterAttachment = {
       filterId: filter.id,
@@ -171,10 +161,10 @@ export class FilterService {
       targetKind: 'identity',
       targetId: member.id,
       ...(expiresAt !== undefined ? { expiresAt } : {}),
-      createdAt: this.#clock(),
+      createdAt: this.#deps.clock(),
     };
     const { maximum } = limits.MaxEntityAccessFilters;
-    await this.#storage.transaction(async (repositories) => {
+    await this.#deps.storage.transaction(async (repositories) => {
       await repositories.locks.identity(member.id);
       const existing = await repositories.accessFilters.attachmentsOf('identity', member.id);
       if (!existing.some((candidate) => candidate.filterId === filter.id) && existing.length >= maximum) {
@@ -186,29 +176,29 @@ export class FilterService {
   }
 
   async detachFromMember(principal: Principal, realm: string, memberReference: string, filterReference: string) {
-    const member = await this.#info.resolveMember(principal, realm, memberReference);
-    await this.#authorizer.require(principal, ['manageFilters'], this.#memberHrn(member));
+    const member = await this.#deps.info.resolveMember(principal, realm, memberReference);
+    await this.#deps.authorizer.require(principal, ['manageFilters'], this.#memberHrn(member));
     const filter = await this.#filter(principal, filterReference);
-    if (!(await this.#storage.accessFilters.detach(filter.id, 'identity', member.id))) {
+    if (!(await this.#deps.storage.accessFilters.detach(filter.id, 'identity', member.id))) {
       throw new AppError('filter.not_found');
     }
   }
 
   async realmFilter(principal: Principal, realm: string): Promise<AccessFilterView> {
     this.#sameRealm(principal, realm);
-    await this.#authorizer.requireOnRealm(principal, ['readFilter']);
-    const [attachment] = await this.#storage.accessFilters.attachmentsOf('realm', principal.realm);
-    const filter = attachment && (await this.#storage.accessFilters.find(attachment.filterId));
+    await this.#deps.authorizer.requireOnRealm(principal, ['readFilter']);
+    const [attachment] = await this.#deps.storage.accessFilters.attachmentsOf('realm', principal.realm);
+    const filter = attachment && (await this.#deps.storage.accessFilters.find(attachment.filterId));
     if (!filter) throw new AppError('filter.not_found');
     return this.view(filter);
   }
 
   async setRealmFilter(principal: Principal, realm: string, reference: string): Promise<AccessFilterView> {
     this.#sameRealm(principal, realm);
-    await this.#authorizer.requireOnRealm(principal, ['manageFilter']);
+    await this.#deps.authorizer.requireOnRealm(principal, ['manageFilter']);
     const filter = await this.#filter(principal, reference);
-    await this.#storage.transaction((repositories) =>
-      repositories.accessFilters.replaceRealmFilter(principal.realm, filter.id, this.#clock()),
+    await this.#deps.storage.transaction((repositories) =>
+      repositories.accessFilters.replaceRealmFilter(principal.realm, filter.id, this.#deps.clock()),
     );
     return this.view(filter);
   }
@@ -218,8 +208,8 @@ export class FilterService {
    * `readFilter` on the role or `readAccessFilters` on the organization, which reads the filter itself anyway.
    */
   async roleFilter(principal: Principal, roleReference: string): Promise<AccessFilterView> {
-    const role = await this.#roles.find(principal, roleReference);
-    await this.#requireFilterRead(principal, this.#hrns.role(role.realm, role.id));
+    const role = await this.#deps.roles.find(principal, roleReference);
+    await this.#requireFilterRead(principal, this.#deps.hrns.role(role.realm, role.id));
     return this.#attachedFilter('role', role.id);
   }
 
@@ -232,10 +222,10 @@ export class FilterService {
    * on the project (its ProjectAdmins) or `readAccessFilters` on the organization.
    */
   async projectFilter(principal: Principal, projectReference: string): Promise<AccessFilterView> {
-    const project = await this.#projects.find(principal, projectReference);
-    const projectHrn = this.#projects.hrn(project);
+    const project = await this.#deps.projects.find(principal, projectReference);
+    const projectHrn = this.#deps.projects.hrn(project);
     await this.#requireFilterRead(principal, projectHrn);
-    const [attachment] = await this.#storage.accessFilters.attachmentsOf('project', project.id);
+    const [attachment] = await this.#deps.storage.accessFilters.attachmentsOf('project', project.id);
     if (attachment === undefined && project.scopeAccess === 'thisProjectOrNoProject') {
       return this.#projectEvalUnscoped(projectHrn);
     }
@@ -262,8 +252,8 @@ export class FilterService {
 
   /** The filter attached to a role or project (one each); 404 when there is none. */
   async #attachedFilter(targetKind: 'role' | 'project', targetId: string): Promise<AccessFilterView> {
-    const [attachment] = await this.#storage.accessFilters.attachmentsOf(targetKind, targetId);
-    const filter = attachment && (await this.#storage.accessFilters.find(attachment.filterId));
+    const [attachment] = await this.#deps.storage.accessFilters.attachmentsOf(targetKind, targetId);
+    const filter = attachment && (await this.#deps.storage.accessFilters.find(attachment.filterId));
     if (!filter) throw new AppError('filter.not_found');
     return this.view(filter);
   }
@@ -272,7 +262,7 @@ export class FilterService {
   #projectEvalUnscoped(projectHrn: string): AccessFilterView {
     return {
       hrn: formatHrn({
-        partition: this.#hrns.partition,
+        partition: this.#deps.hrns.partition,
         service: 'authorization',
         region: '',
         account: 'HERE',
@@ -294,14 +284,14 @@ export class FilterService {
 
   /** Reading the filter of a role or project: `readFilter` on it, or `readAccessFilters` on the organization. */
   async #requireFilterRead(principal: Principal, targetHrn: string): Promise<void> {
-    if (await this.#authorizer.can(principal, 'readFilter', targetHrn)) return;
-    await this.#authorizer.requireOnRealm(principal, ['readAccessFilters']);
+    if (await this.#deps.authorizer.can(principal, 'readFilter', targetHrn)) return;
+    await this.#deps.authorizer.requireOnRealm(principal, ['readAccessFilters']);
   }
 
   /** A filter of the caller's organization by HRN or id; anything else is not found. */
   async #filter(principal: Principal, reference: string): Promise<AccessFilter> {
     const id = referencedId(reference, 'authorization', ['filter']);
-    const filter = id === undefined ? undefined : await this.#storage.accessFilters.find(id);
+    const filter = id === undefined ? undefined : await this.#deps.storage.accessFilters.find(id);
     if (!filter || filter.realm !== principal.realm) throw new AppError('filter.not_found');
     return filter;
   }
@@ -311,26 +301,28 @@ export class FilterService {
   }
 
   #memberHrn(member: { id: string; realm: string; kind: string }): string {
-    return member.kind === 'user' ? this.#hrns.user(member.realm, member.id) : this.#hrns.app(member.realm, member.id);
+    return member.kind === 'user'
+      ? this.#deps.hrns.user(member.realm, member.id)
+      : this.#deps.hrns.app(member.realm, member.id);
   }
 
   async #member(attachment: FilterAttachment) {
     const { realm, targetId } = attachment;
     switch (attachment.targetKind) {
       case 'realm':
-        return { memberHrn: this.#hrns.realm(realm), entityType: 'realm' as const };
+        return { memberHrn: this.#deps.hrns.realm(realm), entityType: 'realm' as const };
       case 'role':
-        return { memberHrn: this.#hrns.role(realm, targetId), entityType: 'role' as const };
+        return { memberHrn: this.#deps.hrns.role(realm, targetId), entityType: 'role' as const };
       case 'project':
-        return { memberHrn: this.#hrns.project(realm, targetId), entityType: 'project' as const };
+        return { memberHrn: this.#deps.hrns.project(realm, targetId), entityType: 'project' as const };
       case 'identity': {
-        const kind = (await this.#storage.permissions.findIdentity(targetId))?.kind ?? 'user';
+        const kind = (await this.#deps.storage.permissions.findIdentity(targetId))?.kind ?? 'user';
         const memberHrn =
           kind === 'user'
-            ? this.#hrns.user(realm, targetId)
+            ? this.#deps.hrns.user(realm, targetId)
             : kind === 'app'
-              ? this.#hrns.app(realm, targetId)
-              : this.#hrns.group(realm, targetId);
+              ? this.#deps.hrns.app(realm, targetId)
+              : this.#deps.hrns.group(realm, targetId);
         return { memberHrn, entityType: kind };
       }
     }

@@ -15,30 +15,24 @@ type PageQuery = { limit?: number | undefined; pageToken?: string | undefined };
 const GROUP_READ_ACTIONS = ['readPolicies', 'readPermissions'];
 type PermissionInput = { action: string; resource: string; effect?: 'allow' | 'deny' | undefined };
 
+export interface PolicyServiceDependencies {
+  storage: Storage;
+  authorizer: Authorizer;
+  info: AuthorizationInfoService;
+  hrns: HrnFactory;
+  clock: () => number;
+}
+
 /**
  * Organization policies and plans: read as HERE exposes them (`/realms/{realm}/policies|plans`, and those attached
  * to a member), managed by OrgAdmins through Gatehouse's extension. Reading needs `readPolicies`/`readPlans` on
  * the organization (a member may read what is attached to itself); managing needs `managePolicies`/`managePlans`.
  */
 export class PolicyService {
-  readonly #storage: Storage;
-  readonly #authorizer: Authorizer;
-  readonly #info: AuthorizationInfoService;
-  readonly #hrns: HrnFactory;
-  readonly #clock: () => number;
+  readonly #deps: PolicyServiceDependencies;
 
-  constructor(deps: {
-    storage: Storage;
-    authorizer: Authorizer;
-    info: AuthorizationInfoService;
-    hrns: HrnFactory;
-    clock: () => number;
-  }) {
-    this.#storage = deps.storage;
-    this.#authorizer = deps.authorizer;
-    this.#info = deps.info;
-    this.#hrns = deps.hrns;
-    this.#clock = deps.clock;
+  constructor(deps: PolicyServiceDependencies) {
+    this.#deps = deps;
   }
 
   policyHrn(realm: string, id: string): string {
@@ -54,7 +48,7 @@ export class PolicyService {
   async listPolicies(principal: Principal, realm: string, page: PageQuery) {
     await this.#requireOnRealm(principal, realm, 'readPolicies');
     return this.#page(
-      (await this.#storage.policies.listPolicies(principal.realm)).map((p) => this.policyView(p)),
+      (await this.#deps.storage.policies.listPolicies(principal.realm)).map((p) => this.policyView(p)),
       page,
     );
   }
@@ -67,7 +61,7 @@ export class PolicyService {
   async listPlans(principal: Principal, realm: string, page: PageQuery) {
     await this.#requireOnRealm(principal, realm, 'readPlans');
     return this.#page(
-      (await this.#storage.policies.listPlans(principal.realm)).map((p) => this.planView(p)),
+      (await this.#deps.storage.policies.listPlans(principal.realm)).map((p) => this.planView(p)),
       page,
     );
   }
@@ -75,7 +69,7 @@ export class PolicyService {
   async planPolicies(principal: Principal, realm: string, planReference: string, page: PageQuery) {
     await this.#requireOnRealm(principal, realm, 'readPlans');
     const plan = await this.#plan(principal, planReference);
-    const policies = await this.#storage.policies.findPolicies(plan.policyIds);
+    const policies = await this.#deps.storage.policies.findPolicies(plan.policyIds);
     return this.#page(
       policies.map((p) => this.policyView(p)),
       page,
@@ -99,8 +93,10 @@ export class PolicyService {
   /** Policies attached directly to a member (user or app). */
   async memberPolicies(principal: Principal, realm: string, memberReference: string, page: PageQuery) {
     const member = await this.#readableMember(principal, realm, memberReference, 'readPolicies');
-    const { policyIds } = await this.#storage.policies.attachedTo(member.realm, [{ kind: 'identity', id: member.id }]);
-    const policies = await this.#storage.policies.findPolicies(policyIds);
+    const { policyIds } = await this.#deps.storage.policies.attachedTo(member.realm, [
+      { kind: 'identity', id: member.id },
+    ]);
+    const policies = await this.#deps.storage.policies.findPolicies(policyIds);
     return this.#page(
       policies.map((p) => this.policyView(p)),
       page,
@@ -116,7 +112,9 @@ export class PolicyService {
   ) {
     const member = await this.#readableMember(principal, realm, memberReference, 'readPolicies');
     const policy = await this.#policy(principal, policyReference);
-    const { policyIds } = await this.#storage.policies.attachedTo(member.realm, [{ kind: 'identity', id: member.id }]);
+    const { policyIds } = await this.#deps.storage.policies.attachedTo(member.realm, [
+      { kind: 'identity', id: member.id },
+    ]);
     if (!policyIds.includes(policy.id)) throw new AppError('policy.not_found');
     return this.#page(permissionsOf(policy), page);
   }
@@ -124,8 +122,10 @@ export class PolicyService {
   /** Plans attached directly to a member (user or app). */
   async memberPlans(principal: Principal, realm: string, memberReference: string, page: PageQuery) {
     const member = await this.#readableMember(principal, realm, memberReference, 'readPlans');
-    const { planIds } = await this.#storage.policies.attachedTo(member.realm, [{ kind: 'identity', id: member.id }]);
-    const plans = await this.#storage.policies.findPlans(planIds);
+    const { planIds } = await this.#deps.storage.policies.attachedTo(member.realm, [
+      { kind: 'identity', id: member.id },
+    ]);
+    const plans = await this.#deps.storage.policies.findPlans(planIds);
     return this.#page(
       plans.map((p) => this.planView(p)),
       page,
@@ -137,9 +137,11 @@ export class PolicyService {
    * `readPolicies` or `readPermissions` on the group, as its permissions do: its GroupAdmins and OrgAdmins.
    */
   async groupPolicies(principal: Principal, groupReference: string, page: PageQuery) {
-    const group = await this.#info.resolveGroup(principal, groupReference, GROUP_READ_ACTIONS);
-    const { policyIds } = await this.#storage.policies.attachedTo(group.realm, [{ kind: 'identity', id: group.id }]);
-    const policies = await this.#storage.policies.findPolicies(policyIds);
+    const group = await this.#deps.info.resolveGroup(principal, groupReference, GROUP_READ_ACTIONS);
+    const { policyIds } = await this.#deps.storage.policies.attachedTo(group.realm, [
+      { kind: 'identity', id: group.id },
+    ]);
+    const policies = await this.#deps.storage.policies.findPolicies(policyIds);
     return this.#page(
       policies.map((p) => this.policyView(p)),
       page,
@@ -148,9 +150,11 @@ export class PolicyService {
 
   /** `GET /groups/{groupId}/policies/{policy}/permissions`: a policy attached to the group; others are not found. */
   async groupPolicyPermissions(principal: Principal, groupReference: string, policyReference: string, page: PageQuery) {
-    const group = await this.#info.resolveGroup(principal, groupReference, GROUP_READ_ACTIONS);
+    const group = await this.#deps.info.resolveGroup(principal, groupReference, GROUP_READ_ACTIONS);
     const policy = await this.#policy(principal, policyReference);
-    const { policyIds } = await this.#storage.policies.attachedTo(group.realm, [{ kind: 'identity', id: group.id }]);
+    const { policyIds } = await this.#deps.storage.policies.attachedTo(group.realm, [
+      { kind: 'identity', id: group.id },
+    ]);
     if (!policyIds.includes(policy.id)) throw new AppError('policy.not_found');
     return this.#page(permissionsOf(policy), page);
   }
@@ -161,8 +165,8 @@ export class PolicyService {
     principal: Principal,
     request: { name: string; description?: string | undefined; permissions: PermissionInput[] },
   ): Promise<Policy> {
-    await this.#authorizer.requireOnRealm(principal, ['managePolicies']);
-    const now = this.#clock();
+    await this.#deps.authorizer.requireOnRealm(principal, ['managePolicies']);
+    const now = this.#deps.clock();
     const policy: OrgPolicy = {
       id: prefixedUuid('POLICY'),
       realm: principal.realm,
@@ -172,7 +176,7 @@ export class PolicyService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.#storage.policies.insertPolicy(policy);
+    await this.#deps.storage.policies.insertPolicy(policy);
     return this.policyView(policy);
   }
 
@@ -185,9 +189,9 @@ export class PolicyService {
       permissions?: PermissionInput[] | undefined;
     },
   ): Promise<Policy> {
-    await this.#authorizer.requireOnRealm(principal, ['managePolicies']);
+    await this.#deps.authorizer.requireOnRealm(principal, ['managePolicies']);
     const policy = await this.#policy(principal, reference);
-    await this.#storage.policies.updatePolicy(
+    await this.#deps.storage.policies.updatePolicy(
       policy.id,
       {
         ...(changes.name !== undefined ? { name: changes.name } : {}),
@@ -196,23 +200,23 @@ export class PolicyService {
           ? { permissions: this.#permissions(principal, changes.permissions) }
           : {}),
       },
-      this.#clock(),
+      this.#deps.clock(),
     );
     return this.policyView(await this.#policy(principal, policy.id));
   }
 
   async deletePolicy(principal: Principal, reference: string): Promise<void> {
-    await this.#authorizer.requireOnRealm(principal, ['managePolicies']);
+    await this.#deps.authorizer.requireOnRealm(principal, ['managePolicies']);
     const policy = await this.#policy(principal, reference);
-    await this.#storage.transaction((repositories) => repositories.policies.deletePolicy(policy));
+    await this.#deps.storage.transaction((repositories) => repositories.policies.deletePolicy(policy));
   }
 
   async createPlan(
     principal: Principal,
     request: { name: string; description?: string | undefined; policies: string[] },
   ): Promise<Plan> {
-    await this.#authorizer.requireOnRealm(principal, ['managePlans']);
-    const now = this.#clock();
+    await this.#deps.authorizer.requireOnRealm(principal, ['managePlans']);
+    const now = this.#deps.clock();
     const plan: OrgPlan = {
       id: prefixedUuid('PLAN'),
       realm: principal.realm,
@@ -222,7 +226,7 @@ export class PolicyService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.#storage.policies.insertPlan(plan);
+    await this.#deps.storage.policies.insertPlan(plan);
     return this.planView(plan);
   }
 
@@ -231,24 +235,24 @@ export class PolicyService {
     reference: string,
     changes: { name?: string | undefined; description?: string | null | undefined; policies?: string[] | undefined },
   ): Promise<Plan> {
-    await this.#authorizer.requireOnRealm(principal, ['managePlans']);
+    await this.#deps.authorizer.requireOnRealm(principal, ['managePlans']);
     const plan = await this.#plan(principal, reference);
-    await this.#storage.policies.updatePlan(
+    await this.#deps.storage.policies.updatePlan(
       plan.id,
       {
         ...(changes.name !== undefined ? { name: changes.name } : {}),
         ...(changes.description !== undefined ? { description: changes.description ?? undefined } : {}),
         ...(changes.policies !== undefined ? { policyIds: await this.#policyIds(principal, changes.policies) } : {}),
       },
-      this.#clock(),
+      this.#deps.clock(),
     );
     return this.planView(await this.#plan(principal, plan.id));
   }
 
   async deletePlan(principal: Principal, reference: string): Promise<void> {
-    await this.#authorizer.requireOnRealm(principal, ['managePlans']);
+    await this.#deps.authorizer.requireOnRealm(principal, ['managePlans']);
     const plan = await this.#plan(principal, reference);
-    await this.#storage.transaction((repositories) => repositories.policies.deletePlan(plan));
+    await this.#deps.storage.transaction((repositories) => repositories.policies.deletePlan(plan));
   }
 
   /** Attaches (or detaches) a policy or plan to a user or app of the organization. Idempotent. */
@@ -260,13 +264,14 @@ export class PolicyService {
     reference: string,
     attached: boolean,
   ): Promise<void> {
-    const member = await this.#info.resolveMember(principal, realm, memberReference);
-    await this.#authorizer.requireOnRealm(principal, [kind === 'policy' ? 'managePolicies' : 'managePlans']);
+    const member = await this.#deps.info.resolveMember(principal, realm, memberReference);
+    await this.#deps.authorizer.requireOnRealm(principal, [kind === 'policy' ? 'managePolicies' : 'managePlans']);
     const source =
       kind === 'policy' ? await this.#policy(principal, reference) : await this.#plan(principal, reference);
     const target = { kind: 'identity' as const, id: member.id };
-    if (attached) await this.#storage.policies.attach(member.realm, { kind, id: source.id }, target, this.#clock());
-    else await this.#storage.policies.detach(member.realm, { kind, id: source.id }, target);
+    if (attached)
+      await this.#deps.storage.policies.attach(member.realm, { kind, id: source.id }, target, this.#deps.clock());
+    else await this.#deps.storage.policies.detach(member.realm, { kind, id: source.id }, target);
   }
 
   policyView(policy: OrgPolicy): Policy {
@@ -295,7 +300,7 @@ export class PolicyService {
 
   #authorizationHrn(realm: string, resource: string): string {
     return formatHrn({
-      partition: this.#hrns.partition,
+      partition: this.#deps.hrns.partition,
       service: 'authorization',
       region: '',
       account: realm,
@@ -323,27 +328,27 @@ export class PolicyService {
   /** A policy of the caller's organization by id or HRN; anything else is not found. */
   async #policy(principal: Principal, reference: string): Promise<OrgPolicy> {
     const id = referencedId(reference, 'authorization', ['policy']);
-    const policy = id === undefined ? undefined : await this.#storage.policies.findPolicy(id);
+    const policy = id === undefined ? undefined : await this.#deps.storage.policies.findPolicy(id);
     if (!policy || policy.realm !== principal.realm) throw new AppError('policy.not_found');
     return policy;
   }
 
   async #plan(principal: Principal, reference: string): Promise<OrgPlan> {
     const id = referencedId(reference, 'authorization', ['plan']);
-    const plan = id === undefined ? undefined : await this.#storage.policies.findPlan(id);
+    const plan = id === undefined ? undefined : await this.#deps.storage.policies.findPlan(id);
     if (!plan || plan.realm !== principal.realm) throw new AppError('plan.not_found');
     return plan;
   }
 
   async #requireOnRealm(principal: Principal, realm: string, action: string): Promise<void> {
     if (realm.toLowerCase() !== principal.realm.toLowerCase()) throw new AppError('realm.not_found');
-    await this.#authorizer.requireOnRealm(principal, [action]);
+    await this.#deps.authorizer.requireOnRealm(principal, [action]);
   }
 
   /** A member whose attachments the caller may read: itself, or anyone with `action` on the organization. */
   async #readableMember(principal: Principal, realm: string, reference: string, action: string): Promise<IdentityRef> {
-    const member = await this.#info.resolveMember(principal, realm, reference);
-    if (member.id !== identityId(principal)) await this.#authorizer.requireOnRealm(principal, [action]);
+    const member = await this.#deps.info.resolveMember(principal, realm, reference);
+    if (member.id !== identityId(principal)) await this.#deps.authorizer.requireOnRealm(principal, [action]);
     return member;
   }
 
