@@ -92,7 +92,8 @@ export class InviteService {
     realmReference: string,
     options: { q?: string | undefined; pageToken?: string | undefined; count: number },
   ) {
-    const realm = await this.#authorize(actor, realmReference);
+    // HERE lets members who may read the organization's members read its pending invitations too.
+    const realm = await this.#authorize(actor, realmReference, ['manageInvites', 'readMembers']);
     const page = await this.#deps.storage.invites.listPending(realm, {
       count: options.count,
       ...(options.q !== undefined ? { q: options.q } : {}),
@@ -112,8 +113,7 @@ export class InviteService {
    * default target). Like HERE, manageInvites or readMembers on the organization.
    */
   async targets(actor: Principal, realmReference: string): Promise<InviteTargets> {
-    const realm = await this.#resolveRealm(actor, realmReference);
-    await this.#deps.authorizer.require(actor, ['manageInvites', 'readMembers'], this.#deps.hrns.realm(realm));
+    await this.#authorize(actor, realmReference, ['manageInvites', 'readMembers']);
     return { targets: [{ target: 'platform' }] };
   }
 
@@ -242,9 +242,13 @@ export class InviteService {
     }
   }
 
-  async #authorize(actor: Principal, realmReference: string): Promise<string> {
+  async #authorize(
+    actor: Principal,
+    realmReference: string,
+    actions: readonly string[] = ['manageInvites'],
+  ): Promise<string> {
     const realm = await this.#resolveRealm(actor, realmReference);
-    await this.#deps.authorizer.require(actor, ['manageInvites'], this.#deps.hrns.realm(realm));
+    await this.#deps.authorizer.require(actor, actions, this.#deps.hrns.realm(realm));
     return realm;
   }
 

@@ -243,8 +243,10 @@ describe('invitations', () => {
     );
     expect(create.body.correlationId).toBe(create.headers.get('x-correlation-id'));
 
-    expectError(await server.api.get(invitesPath(admin.realm), { token: plain.accessToken }), 403, 403403);
-    expectError(await server.api.get(invitesPath('me'), { token: plain.accessToken }), 403, 403403);
+    // Reading pending invitations needs manageInvites or readMembers, which every user of the organization has.
+    const listed = await server.api.get(invitesPath(admin.realm), { token: plain.accessToken });
+    expect(listed.status, listed.text).toBe(200);
+    expect((await server.api.get(invitesPath('me'), { token: plain.accessToken })).status).toBe(200);
     expectError(await server.api.post(invitesPath(admin.realm), { emailAddress: uniqueEmail() }), 401, 401200);
   });
 

@@ -43,7 +43,7 @@ export function createInviteRoutes({ invites }: { invites: InviteService }) {
       url: `${AUTHZ}/realms/:realm/invites`,
       operationId: 'listInvites',
       summary: 'Pending invitations',
-      description: '`q` searches names and email address.',
+      description: '`q` searches names and email address. manageInvites or readMembers on the organization.',
       tags: ['Invitations'],
       auth: 'identity',
       unscopedOnly: true,
