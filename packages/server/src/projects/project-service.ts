@@ -4,6 +4,7 @@ import {
   limits,
   type PatchProject,
   type PatchProjectSettings,
+  type PermissionWithSubresources,
   type ProjectMember,
   type ProjectPolicyRequest,
   type ProjectPolicyResponse,
@@ -26,6 +27,7 @@ import {
   managedProjectPolicies,
 } from '../authz/project-policies.js';
 import { AppError, limitReached } from '../errors/app-error.js';
+import { pageOf } from '../storage/in-memory-page.js';
 import { decodePageToken, encodePageToken } from '../storage/pagination.js';
 import type { Repositories, Storage } from '../storage/storage.js';
 import type { CustomPolicyRecord, IdentityKind, ProjectMemberRecord, ProjectRecord } from './project-repository.js';
@@ -136,7 +138,7 @@ export class ProjectService {
       }
       ids = manageable;
     }
-    return this.#page(principal.realm, { ...(ids !== undefined ? { ids } : {}), limit: query.limit, ...pageOf(query) });
+    return this.#page(principal.realm, { ...(ids !== undefined ? { ids } : {}), limit: query.limit, ...pageTokenOf(query) });
   }
 
   /** Projects a user, app or group of the organization belongs to (`manage` on it, or the caller itself). */
@@ -152,7 +154,7 @@ export class ProjectService {
       await this.#requireUnscoped(principal, ['manage', 'read'], member.hrn);
     }
     const ids = await this.#projectIdsOf(principal.realm, member.id);
-    return this.#page(principal.realm, { ids, limit: query.limit, ...pageOf(query) });
+    return this.#page(principal.realm, { ids, limit: query.limit, ...pageTokenOf(query) });
   }
 
   async get(principal: Principal, reference: string): Promise<ProjectResponse> {
@@ -262,7 +264,7 @@ export class ProjectService {
     }
     const page = await storage.projects.listMembers(project.realm, project.id, {
       limit: query.limit,
-      ...pageOf(query),
+      ...pageTokenOf(query),
     });
     return {
       limit: query.limit,
@@ -502,6 +504,57 @@ export class ProjectService {
       limit: query.limit,
       items,
       ...(offset + query.limit < all.length ? { pageToken: encodePageToken([offset + query.limit]) } : {}),
+    };
+  }
+
+  /**
+   * `GET /projects/{project}/members/{member}/linkable/permissions?resourceType`: what the member may do, with a
+   * token scoped to the project, on the resources linked into it. Each action a link allows is asked of the engine,
+   * so the answer is what `POST /decision/authorize` would say: the member's project policies within the links'
+   * actions, access filters, and the subresources a limited link reaches. Resources reached through resource plans
+   * are listed with the member's resource plans instead.
+   */
+  async memberLinkablePermissions(
+    principal: Principal,
+    reference: string,
+    memberHrn: string,
+    query: { limit: number; pageToken?: string | undefined; resourceType?: string | undefined },
+  ) {
+    const project = await this.find(principal, reference);
+    const member = await this.resolveIdentity(principal, memberHrn);
+    if (member.id !== identityId(principal)) await this.#requireUnscoped(principal, ['readMembers'], this.hrn(project));
+    const { engine } = this.#deps.authorizer;
+    if (!(await engine.isProjectMember(member.id, project.id))) throw new AppError('project.member_not_found');
+    const actionsByResource = new Map<string, Set<string>>();
+    for (const link of await this.#deps.storage.resources.linksIn(project.realm, project.id)) {
+      const actions = actionsByResource.get(link.resourceHrn) ?? new Set<string>();
+      for (const action of link.allowedActions) actions.add(action);
+      actionsByResource.set(link.resourceHrn, actions);
+    }
+    const subject = { identityId: member.id, realm: project.realm, projectId: project.id };
+    const permissions: PermissionWithSubresources[] = [];
+    for (const [resource, actions] of actionsByResource) {
+      if (query.resourceType !== undefined) {
+        const type = (await this.#deps.storage.resources.findByHrn(resource))?.type;
+        if (type !== query.resourceType) continue;
+      }
+      for (const action of actions) {
+        const decision = await engine.decide(subject, action, resource);
+        if (!decision.allowed) continue;
+        permissions.push({
+          action,
+          resource,
+          effect: 'allow',
+          ...(decision.subresources !== undefined ? { subresources: [...decision.subresources] } : {}),
+        });
+      }
+    }
+    const page = pageOf(permissions, query.limit, query.pageToken);
+    return {
+      limit: query.limit,
+      total: page.total,
+      items: page.items,
+      ...(page.pageToken !== undefined ? { pageToken: page.pageToken } : {}),
     };
   }
 
@@ -816,7 +869,8 @@ function checkPermissionCount(count: number): void {
 
 const policyList = (hrns: readonly string[]): AttachedPolicies => ({ policies: hrns.map((policy) => ({ policy })) });
 
-const pageOf = (query: { pageToken?: string | undefined }) =>
+/** The page token of a query, when it has one. */
+const pageTokenOf = (query: { pageToken?: string | undefined }) =>
   query.pageToken !== undefined ? { pageToken: query.pageToken } : {};
 
 function settingsView(project: ProjectRecord): ProjectSettings {

@@ -22,6 +22,7 @@ import {
   projectPath,
   touchOrganization,
   uniqueProjectId,
+  userHrn,
   withServerDatabase,
 } from '../support/projects.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -427,6 +428,31 @@ describe('project-scoped tokens and project resources', () => {
       expect(await decide()).toMatchObject({ decision: 'allow', subresources: ['deu', 'fra'] });
       expect(await decide('fra')).toMatchObject({ decision: 'allow', subresources: ['deu', 'fra'] });
       expect(await decide('usa')).toMatchObject({ decision: 'deny', reason: 'subresource_not_granted' });
+
+      // The member's linkable permissions in the project say the same as the decisions.
+      const linkablePath = (who: string, query = '') =>
+        projectPath(other.id, `/members/${encodeURIComponent(who)}/linkable/permissions${query}`);
+      const linkable = await as(alice.accessToken).get(linkablePath(member.app.hrn));
+      expect(linkable.status, linkable.text).toBe(200);
+      expect(linkable.body.items).toContainEqual({
+        action: 'readResource',
+        resource: catalog('cat-sub'),
+        effect: 'allow',
+        subresources: ['deu', 'fra'],
+      });
+      expect(linkable.body.total).toBe(linkable.body.items.length);
+      const own = await as(unscoped).get(linkablePath(member.app.hrn, '?resourceType=catalog&limit=1'));
+      expect(own.body).toMatchObject({ limit: 1, items: [expect.objectContaining({ effect: 'allow' })] });
+      expect(own.body.pageToken).toEqual(expect.any(String));
+      const pipelines = await as(alice.accessToken).get(linkablePath(member.app.hrn, '?resourceType=pipeline'));
+      expect(pipelines.body).toMatchObject({ total: 0, items: [] });
+      expectError(await as(bob.accessToken).get(linkablePath(member.app.hrn)), 403, 403403);
+      expectError(await as(alice.accessToken).get(linkablePath(userHrn(alice.realm, bob.userId))), 404, 404801);
+      expectError(
+        await as(alice.accessToken).get(linkablePath(member.app.hrn, '?resourceType=Not A Type')),
+        400,
+        400200,
+      );
 
       // HERE's limits: at most 10 subresources of at most 24 characters.
       const tooLong = { resource: catalog('cat-sub'), externalId: 'x', allowedActions: ['readResource'] };

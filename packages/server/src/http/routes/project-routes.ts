@@ -5,6 +5,7 @@ import {
   PageToken,
   PatchProject,
   PatchProjectSettings,
+  PermissionWithSubresourcesPageWithToken,
   ProjectList,
   ProjectListQuery,
   ProjectMember,
@@ -23,6 +24,7 @@ import {
   ProjectResponse,
   ProjectSettings,
   RealmId,
+  ResourceType,
   ScopedPermissionList,
 } from '@gatehouse/contracts';
 import { z } from 'zod';
@@ -244,6 +246,23 @@ export function createProjectRoutes({ projects }: { projects: ProjectService }) 
       responses: { 200: ScopedPermissionList },
       handler: async ({ principal, params, query }) =>
         ok(await projects.memberPermissions(principal, params.project, params.member, query)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: `${PROJECT}/members/:member/linkable/permissions`,
+      operationId: 'getProjectMemberLinkablePermissions',
+      summary: "A member's permissions on the resources linked into a project",
+      description:
+        'Each action a link allows that a decision with a token scoped to the project allows the member, with the ' +
+        'subresources it reaches. `resourceType` keeps resources of one type. readMembers on the project, or the ' +
+        'member itself.',
+      tags: TAGS,
+      auth: 'identity',
+      params: ProjectMemberParams,
+      query: PageQuery.extend({ resourceType: ResourceType.optional() }),
+      responses: { 200: PermissionWithSubresourcesPageWithToken },
+      handler: async ({ principal, params, query }) =>
+        ok(await projects.memberLinkablePermissions(principal, params.project, params.member, query)),
     }),
 
     // --- Policies -----------------------------------------------------------------------------------------------
