@@ -150,6 +150,12 @@ export const errorCatalogue = {
     message: 'This operation requires a token without a project scope.',
     action: 'Request a token without the scope parameter and retry.',
   },
+  'auth.scoped_token_required': {
+    status: 403,
+    errorCode: 403114, // gatehouse
+    message: 'This operation requires a token scoped to a project.',
+    action: 'Request a token with a project HRN as scope and retry.',
+  },
   'auth.csrf_failed': {
     status: 403,
     errorCode: 403120, // gatehouse
@@ -605,6 +611,16 @@ export const errorCatalogue = {
     status: 400,
     errorCode: 400910, // gatehouse
     message: 'Resource policies grant only project-linking enabled actions: {actions}.',
+  },
+  'service.not_found': {
+    status: 404,
+    errorCode: 404920, // gatehouse
+    message: 'Service not found.',
+  },
+  'service.resource_type_not_found': {
+    status: 404,
+    errorCode: 404921, // gatehouse
+    message: 'Resource type not found.',
   },
   'resource_plan.not_found': {
     status: 404,

@@ -18,5 +18,6 @@ export * from './realms.js';
 export * from './resource-policies.js';
 export * from './resources.js';
 export * from './roles.js';
+export * from './services.js';
 export * from './tokens.js';
 export * from './users.js';

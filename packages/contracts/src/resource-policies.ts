@@ -35,12 +35,6 @@ export const ResourcePolicyList = pageWithToken(ResourcePolicy);
 export const Subresource = z.string().min(1).max(24);
 export const Subresources = z.array(Subresource).min(1).max(10);
 
-/**
- * Actions a resource policy may grant: those HERE services enable for project linking. Management actions
- * (`manage`, `share`, grants) never travel with a resource policy.
- */
-export const projectLinkingEnabledActions = ['read', 'write', 'readResource', 'writeResource'] as const;
-
 export const ResourcePolicyResource = z.object({
   resource: z.string().min(1).max(2048),
   allowedActions: z.array(ProjectAction).min(1).max(50),

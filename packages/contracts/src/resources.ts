@@ -122,3 +122,52 @@ export const ResourceLinkActionBody = z.object({
   allowedActions: z.array(ProjectAction).min(1).max(50).optional(),
   subresources: Subresources.optional(),
 });
+
+/**
+ * HERE's `ResourceSetting`. `resourcePolicyAvailability` says who may make the resource linkable (to a project or
+ * to the organization): with `authorizedTo: "requiredToMakeLinkable"`, only callers who hold every action of
+ * `allowedActions` on the resource (besides `manage` or `share`); with `authorizedTo: "realm"` (the default), the
+ * organization's usual rule alone, and `allowedActions` is empty.
+ */
+export const ResourceSetting = z.object({
+  resourcePolicyAvailability: z
+    .object({
+      authorizedTo: z.enum(['requiredToMakeLinkable', 'realm']),
+      allowedActions: z.array(ProjectAction).max(50),
+    })
+    .refine((availability) => (availability.authorizedTo === 'realm') === (availability.allowedActions.length === 0), {
+      message: 'actionsRequiredExactlyForRequiredToMakeLinkable',
+      path: ['allowedActions'],
+    }),
+});
+export type ResourceSetting = z.infer<typeof ResourceSetting>;
+
+/** `GET /realm/resources?type`: the organization's resources of a type (`PageWithTokenNoTotal`). */
+export const RealmResourceQuery = z.object({
+  type: ResourceType,
+  limit: Limit.default(100),
+  pageToken: PageToken.optional(),
+});
+
+/** HERE's `ExternalResource`: a resource of another project reached through a resource plan. */
+export const ExternalResource = z.object({
+  hrn: z.string(),
+  type: z.string(),
+  subresources: z.array(z.string()).optional(),
+  expiresAt: z.number().int().optional(),
+});
+export type ExternalResource = z.infer<typeof ExternalResource>;
+export const ExternalResourceList = z.object({
+  limit: z.number().int(),
+  pageToken: z.string().optional(),
+  items: z.array(ExternalResource),
+});
+
+/** `GET /realm/externalResources?resourceType&action` (HERE's reference also spells the type `type`). */
+export const ExternalResourceQuery = z.object({
+  resourceType: ResourceType.optional(),
+  type: ResourceType.optional(),
+  action: ProjectAction.optional(),
+  limit: Limit.default(100),
+  pageToken: PageToken.optional(),
+});

@@ -12,6 +12,7 @@ import { createAuthorizationApi } from './authz/authorization-api.js';
 import { Authorizer } from './authz/authorizer.js';
 import { AuthzVersions } from './authz/authz-versions.js';
 import { AuthorizationEngine } from './authz/engine.js';
+import { CatalogService } from './catalog/catalog-service.js';
 import { ConfigError, envVarName, flagName } from './config/load.js';
 import type { Config } from './config/schema.js';
 import { CredentialService } from './credentials/credential-service.js';
@@ -36,6 +37,7 @@ import { createRealmMemberRoutes } from './http/routes/realm-member-routes.js';
 import { createRecoveryRoutes } from './http/routes/recovery-routes.js';
 import { createResourceRoutes } from './http/routes/resource-routes.js';
 import { createRoleRoutes } from './http/routes/role-routes.js';
+import { createServiceRoutes } from './http/routes/service-routes.js';
 import { createSetupRoutes } from './http/routes/setup-routes.js';
 import { createUserRoutes } from './http/routes/user-routes.js';
 import { createWebSessionRoutes } from './http/routes/web-session-routes.js';
@@ -281,6 +283,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
     const projects = new ProjectService({ storage, authorizer, hrns, clock });
     const resources = new ResourceService({ storage, authorizer, projects, hrns, clock });
     const linkables = new LinkableService({ storage, authorizer, hrns, clock });
+    const catalog = new CatalogService({ authorizer, hrns });
 
     const routes: AnyRoute[] = [
       ...createOAuthRoutes({ signIn, tokens: tokenService, clients, authenticator, clock, issuer: config.publicUrl }),
@@ -298,6 +301,7 @@ export async function createGatehouse(options: GatehouseOptions): Promise<Gateho
       ...createProjectRoutes({ projects }),
       ...createResourceRoutes({ resources }),
       ...createLinkableRoutes({ linkables }),
+      ...createServiceRoutes({ catalog }),
       ...createAuthorizationApi({
         storage,
         authorizer,

@@ -45,10 +45,27 @@ export class Authorizer {
   }
 
   /** Throws HERE's verbose 403 (who, which action on which HRN, why, what to do) unless one of `actions` is allowed. */
-  async require(principal: Principal, actions: readonly string[], resourceHrn: string): Promise<void> {
+  require(principal: Principal, actions: readonly string[], resourceHrn: string): Promise<void> {
+    return this.#requireFor(this.subject(principal), principal, actions, resourceHrn);
+  }
+
+  /**
+   * {@link require} with the caller's unscoped permissions, whatever its token's scope: organization-level actions
+   * that a project-scoped token may also exercise (its project does not widen or narrow them).
+   */
+  requireUnscoped(principal: Principal, actions: readonly string[], resourceHrn: string): Promise<void> {
+    return this.#requireFor({ ...this.subject(principal), projectId: undefined }, principal, actions, resourceHrn);
+  }
+
+  async #requireFor(
+    subject: AuthzSubject,
+    principal: Principal,
+    actions: readonly string[],
+    resourceHrn: string,
+  ): Promise<void> {
     let last: Decision | undefined;
     for (const action of actions) {
-      last = await this.decide(principal, action, resourceHrn);
+      last = await this.#engine.decide(subject, action, resourceHrn);
       if (last.allowed) return;
     }
     throw forbidden(principal, actions.join('|'), resourceHrn, last ? decisionReasonText[last.reason] : undefined);

@@ -1,3 +1,4 @@
+import { RESOURCE_SERVICE_ALIASES } from '../catalog/service-definitions.js';
 import type { PermissionStatement } from './permission-index.js';
 
 /** What a role's permissions are expanded against: its organization, the resource it is scoped to, itself. */
@@ -27,9 +28,7 @@ export function realmFamilies(partition: string, realm: string) {
     filters: `hrn:${partition}:authorization::${realm}:filter/*`,
     resourcePolicies: `hrn:${partition}:authorization::${realm}:resourcePolicy/*`,
     /** Resources of HERE services in the organization: catalogs, schemas, pipelines, artifacts, … */
-    serviceResources: ['data', 'schema', 'pipeline', 'artifact', 'service', 'flow'].map(
-      (service) => `hrn:${partition}:${service}::${realm}:*`,
-    ),
+    serviceResources: RESOURCE_SERVICE_ALIASES.map((service) => `hrn:${partition}:${service}::${realm}:*`),
   };
 }
 
@@ -86,6 +85,7 @@ export const roleBundles: Record<string, (context: RoleContext) => PermissionSta
           'readResourcePolicies',
           'readResourcePlans',
           'manageResourcePlans',
+          'listRealmResources',
         ],
         f.realm,
       ),
@@ -115,6 +115,7 @@ export const roleBundles: Record<string, (context: RoleContext) => PermissionSta
       ...f.serviceResources.map((resource) => allow('*', resource)),
       allow('listAllProjects', f.realm),
       allow('registerResource', f.realm),
+      allow('listRealmResources', f.realm),
       ...each(['createResourcePolicy', 'readResourcePolicies'], f.realm),
       ...each(['readResourcePolicies', 'manageResourcePolicy'], f.resourcePolicies),
     ];
@@ -140,13 +141,26 @@ export const roleBundles: Record<string, (context: RoleContext) => PermissionSta
   RestrictedAccess: () => [],
 };
 
-/** What every user of an organization may do without any role (HERE lets any member create apps and projects). */
+/**
+ * What every user of an organization may do without any role (HERE lets any member create apps and projects). Every
+ * member, app or user, may read the service catalog (`readServices`): it names the actions project policies, links
+ * and grants accept, which any member writing them needs, and holds nothing of the organization's.
+ */
 export function memberBaseline(partition: string, realm: string, kind: 'user' | 'app'): PermissionStatement[] {
   const f = realmFamilies(partition, realm);
   return kind === 'user'
     ? each(
-        ['createApp', 'createGroup', 'createProject', 'readRoles', 'readMembers', 'readGroups', 'readLimits'],
+        [
+          'createApp',
+          'createGroup',
+          'createProject',
+          'readRoles',
+          'readMembers',
+          'readGroups',
+          'readLimits',
+          'readServices',
+        ],
         f.realm,
       )
-    : each(['createProject', 'readRoles', 'readLimits'], f.realm);
+    : each(['createProject', 'readRoles', 'readLimits', 'readServices'], f.realm);
 }

@@ -47,6 +47,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRoute[]
             reply.header('Warning', '299 - "APP CODE credentials are deprecated; use API keys or OAuth 2.0 tokens"');
           }
           if (route.unscopedOnly && principal.scope !== undefined) throw new AppError('auth.scoped_token_not_allowed');
+          if (route.scopedOnly && principal.scope === undefined) throw new AppError('auth.scoped_token_required');
         }
 
         // The per-IP limit comes before validation, so that malformed requests are counted too.

@@ -57,6 +57,8 @@ export interface RouteDefinition<
   auth: A;
   /** Rejects project-scoped tokens, as HERE does for most management APIs. */
   unscopedOnly?: boolean;
+  /** Rejects tokens without a project scope (HERE's project-scoped-only APIs such as `/realm/resources`). */
+  scopedOnly?: boolean;
   /** Accepts the token of a user who deactivated their own account: deleting it is the next step (FAQ). */
   allowSelfDeactivated?: boolean;
   /** Accepts `?apiKey=` (and the deprecated `?app_id=&app_code=`) where HERE does. */

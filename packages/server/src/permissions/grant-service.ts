@@ -3,12 +3,13 @@ import { limits, parseHrn, referencedId, resourceTypeAndId } from '@gatehouse/co
 import type { AppService } from '../apps/app-service.js';
 import { identityId, type Principal } from '../auth/principal.js';
 import type { Authorizer } from '../authz/authorizer.js';
+import { APP_SHARING_ACTIONS } from '../catalog/service-definitions.js';
 import { AppError, fieldError, invalidData, limitReached } from '../errors/app-error.js';
 import type { Storage } from '../storage/storage.js';
 import type { Effect, IdentityRef, Permission } from './permission-repository.js';
 
-/** Actions that can be granted on an app (FAQ: managers get read, write and manage; sharing adds share). */
-const APP_ACTIONS = new Set(['read', 'write', 'manage', 'share']);
+/** Actions that can be granted on an app: the catalog's `sharingEnabled` actions of type `app`. */
+const APP_ACTIONS = new Set<string>(APP_SHARING_ACTIONS);
 
 /** A resource grants can be made on, as stored: its HRN and the organization it belongs to ('' for HERE-wide). */
 interface GrantableResource {

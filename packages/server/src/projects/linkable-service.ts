@@ -3,15 +3,20 @@ import {
   type HrnFactory,
   type LinkableResource,
   parseHrn,
+  type ResourceSetting,
   resourceTypeAndId,
 } from '@gatehouse/contracts';
 import type { Principal } from '../auth/principal.js';
-import type { Authorizer } from '../authz/authorizer.js';
+import { type Authorizer, forbidden, projectIdOf } from '../authz/authorizer.js';
+import { decisionReasonText } from '../authz/engine.js';
+import { serviceCatalog } from '../catalog/service-catalog.js';
+import { canBeMadeLinkable } from '../catalog/service-definitions.js';
 import { AppError, fieldError, invalidData } from '../errors/app-error.js';
 import type { Storage } from '../storage/storage.js';
 import type { LinkableRecord } from './linkable-repository.js';
 import type { ProjectRecord } from './project-repository.js';
 import type { ResourceRecord } from './resource-repository.js';
+import type { ResourceSettingsRecord } from './resource-settings-repository.js';
 
 export interface LinkableServiceDependencies {
   storage: Storage;
@@ -23,13 +28,12 @@ export interface LinkableServiceDependencies {
 /** Making a resource linkable is managing it: either action, decided in its home project. */
 const MANAGE_ACTIONS = ['manage', 'share'] as const;
 const READ_ACTIONS = ['read', 'readResource', 'manage'] as const;
-/** HERE: pipelines cannot be made linkable. */
-const NOT_LINKABLE_TYPES = new Set(['pipeline']);
 
 /**
  * Linkable resources (HERE "Resources" `…/linkable`): a resource homed in a project may be offered to another
  * project, or to every project of its organization, with the actions links into them may allow. A linkable resource
- * can then be linked (relation `reference`) into such a project although it is not referenceable.
+ * can then be linked (relation `reference`) into such a project although it is not referenceable. The resource's
+ * settings (`…/settings`, HERE's `ResourceSetting`) may require more actions of whoever makes it linkable.
  */
 export class LinkableService {
   readonly #deps: LinkableServiceDependencies;
@@ -56,6 +60,7 @@ export class LinkableService {
     const { storage, clock } = this.#deps;
     if (body.resource !== hrn) throw invalidData(fieldError('resource', 'invalid'));
     const resource = await this.#manageable(principal, hrn);
+    await this.#requireSettingsActions(principal, resource);
     const target =
       body.projectHrn !== undefined
         ? await this.#projectTarget(principal, resource, body.projectHrn)
@@ -77,6 +82,7 @@ export class LinkableService {
   /** `PUT /resources/{resource}/linkable/{linkableToHrn}`: new allowed actions; links made before keep theirs. */
   async update(principal: Principal, hrn: string, target: string, allowedActions: readonly string[]) {
     const resource = await this.#manageable(principal, hrn);
+    await this.#requireSettingsActions(principal, resource);
     const existing = await this.#existing(resource, target);
     const actions = [...new Set(allowedActions)];
     await this.#deps.storage.linkables.update(resource.hrn, existing.target, actions, this.#deps.clock());
@@ -88,6 +94,62 @@ export class LinkableService {
     const resource = await this.#manageable(principal, hrn);
     const existing = await this.#existing(resource, target);
     await this.#deps.storage.linkables.delete(resource.hrn, existing.target);
+  }
+
+  /** `GET /resources/{resource}/settings`: whoever may read the resource; `realm` when none were set. */
+  async settings(principal: Principal, hrn: string): Promise<ResourceSetting> {
+    const resource = await this.#readable(principal, hrn);
+    return settingView(await this.#deps.storage.resourceSettings.find(resource.hrn));
+  }
+
+  /**
+   * `PUT /resources/{resource}/settings`: `manage` on the resource with a token scoped to its home project (so only
+   * resources in a project have settings). The required actions must be the catalog's `requiredToMakeLinkable`
+   * actions of the resource's type when Gatehouse knows the type.
+   */
+  async updateSettings(principal: Principal, hrn: string, body: ResourceSetting): Promise<ResourceSetting> {
+    const { storage, authorizer, clock } = this.#deps;
+    const resource = await this.#find(principal, hrn);
+    if (resource.homeProjectId === undefined) throw invalidData(fieldError('resource', 'invalid'));
+    const scopedProject = projectIdOf(principal.scope);
+    if (scopedProject !== resource.homeProjectId) {
+      const why =
+        scopedProject === undefined
+          ? decisionReasonText.project_resource_needs_scoped_token
+          : decisionReasonText.resource_outside_token_project;
+      throw forbidden(principal, 'manage', resource.hrn, why);
+    }
+    await authorizer.require(principal, ['manage'], resource.hrn);
+    const { authorizedTo, allowedActions } = body.resourcePolicyAvailability;
+    const allowed = serviceCatalog.actionsOf(resource.type, 'requiredToMakeLinkable');
+    if (allowed && allowedActions.some((action) => !allowed.includes(action))) {
+      throw invalidData(fieldError('resourcePolicyAvailability.allowedActions', 'invalid'));
+    }
+    const record: ResourceSettingsRecord = {
+      resourceHrn: resource.hrn,
+      realm: resource.realm,
+      authorizedTo,
+      requiredActions: [...new Set(allowedActions)],
+      updatedAt: clock(),
+    };
+    await storage.resourceSettings.save(record);
+    return settingView(record);
+  }
+
+  /** The resource's settings may require actions on it of whoever makes it linkable: all of them, or HERE's 403. */
+  async #requireSettingsActions(principal: Principal, resource: ResourceRecord): Promise<void> {
+    const settings = await this.#deps.storage.resourceSettings.find(resource.hrn);
+    if (settings?.authorizedTo !== 'requiredToMakeLinkable') return;
+    for (const action of settings.requiredActions) {
+      if (!(await this.#deps.authorizer.can(principal, action, resource.hrn))) {
+        throw forbidden(
+          principal,
+          action,
+          resource.hrn,
+          `The settings of the resource require ${settings.requiredActions.join(', ')} on it to make it linkable.`,
+        );
+      }
+    }
   }
 
   async #find(principal: Principal, hrn: string): Promise<ResourceRecord> {
@@ -105,7 +167,7 @@ export class LinkableService {
   async #manageable(principal: Principal, hrn: string): Promise<ResourceRecord> {
     const resource = await this.#find(principal, hrn);
     if (resource.homeProjectId === undefined) throw invalidData(fieldError('resource', 'invalid'));
-    if (NOT_LINKABLE_TYPES.has(resource.type)) throw invalidData(fieldError('resource', 'invalid'));
+    if (!canBeMadeLinkable(resource.type)) throw invalidData(fieldError('resource', 'invalid'));
     await this.#deps.authorizer.require(principal, MANAGE_ACTIONS, resource.hrn);
     return resource;
   }
@@ -153,6 +215,15 @@ export class LinkableService {
       ...(project?.description !== undefined ? { projectDescription: project.description } : {}),
     };
   }
+}
+
+function settingView(record: ResourceSettingsRecord | undefined): ResourceSetting {
+  return {
+    resourcePolicyAvailability: {
+      authorizedTo: record?.authorizedTo ?? 'realm',
+      allowedActions: record?.requiredActions ?? [],
+    },
+  };
 }
 
 /**

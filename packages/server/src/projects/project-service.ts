@@ -717,16 +717,8 @@ export class ProjectService {
     return false;
   }
 
-  async #requireUnscoped(principal: Principal, actions: readonly string[], resourceHrn: string): Promise<void> {
-    const { authorizer } = this.#deps;
-    const subject = { ...authorizer.subject(principal), projectId: undefined };
-    let reason = decisionReasonText.no_matching_permission;
-    for (const action of actions) {
-      const decision = await authorizer.engine.decide(subject, action, resourceHrn);
-      if (decision.allowed) return;
-      reason = decisionReasonText[decision.reason];
-    }
-    throw forbidden(principal, actions.join('|'), resourceHrn, reason);
+  #requireUnscoped(principal: Principal, actions: readonly string[], resourceHrn: string): Promise<void> {
+    return this.#deps.authorizer.requireUnscoped(principal, actions, resourceHrn);
   }
 
   async #directMember(principal: Principal, project: ProjectRecord, memberHrn: string): Promise<ProjectMemberRecord> {

@@ -1,4 +1,5 @@
 import {
+  type ExternalResource,
   type HrnFactory,
   limits,
   parseHrn,
@@ -11,7 +12,9 @@ import {
 import { identityId, type Principal } from '../auth/principal.js';
 import { type Authorizer, forbidden, projectIdOf } from '../authz/authorizer.js';
 import { decisionReasonText } from '../authz/engine.js';
+import { IAM_SERVICE_ALIASES } from '../catalog/service-definitions.js';
 import { AppError, fieldError, invalidData, limitReached } from '../errors/app-error.js';
+import { pageOf } from '../storage/in-memory-page.js';
 import { decodePageToken, encodePageToken } from '../storage/pagination.js';
 import type { Repositories, Storage } from '../storage/storage.js';
 import { actionsLinkableInto } from './linkable-service.js';
@@ -31,8 +34,6 @@ export interface ResourceServiceDependencies {
 const CREATOR_ACTIONS = ['read', 'write', 'manage', 'share'] as const;
 /** Any of these lets an identity read a resource's registration. */
 const READ_ACTIONS = ['read', 'readResource', 'manage'] as const;
-/** HRN services of Gatehouse's own entities: they are not registered resources. */
-const IAM_SERVICES = new Set(['account', 'authorization']);
 const max = (name: keyof typeof limits) => limits[name].maximum;
 
 /**
@@ -55,7 +56,7 @@ export class ResourceService {
   async register(principal: Principal, request: RegisterResourceRequest): Promise<ResourceResponse> {
     const { storage, authorizer, projects, hrns, clock } = this.#deps;
     const parsed = parseHrn(request.hrn);
-    if (!parsed || IAM_SERVICES.has(parsed.service) || parsed.partition !== hrns.partition) {
+    if (!parsed || IAM_SERVICE_ALIASES.has(parsed.service) || parsed.partition !== hrns.partition) {
       throw invalidData(fieldError('hrn', 'invalid'));
     }
     if (parsed.account.toLowerCase() !== principal.realm.toLowerCase()) {
@@ -178,6 +179,86 @@ export class ResourceService {
       limit: query.limit,
       items: page.items.map((resource) => this.view(resource)),
       ...(page.nextPageToken !== undefined ? { pageToken: page.nextPageToken } : {}),
+    };
+  }
+
+  /**
+   * `GET /realm/resources?type`: every resource of the type in the caller's organization, in projects or outside
+   * them. Only for project-scoped tokens (the route refuses others); needs `listRealmResources` on the organization
+   * (OrgAdmin, ResourceManager), decided with the caller's unscoped permissions.
+   */
+  async listInRealm(principal: Principal, query: { type: string; limit: number; pageToken?: string | undefined }) {
+    const { storage, authorizer, hrns } = this.#deps;
+    await authorizer.requireUnscoped(principal, ['listRealmResources'], hrns.realm(principal.realm));
+    const page = await storage.resources.list(
+      principal.realm,
+      { type: query.type },
+      { limit: query.limit, ...(query.pageToken !== undefined ? { pageToken: query.pageToken } : {}) },
+    );
+    return {
+      limit: query.limit,
+      items: page.items.map((resource) => this.view(resource)),
+      ...(page.nextPageToken !== undefined ? { pageToken: page.nextPageToken } : {}),
+    };
+  }
+
+  /**
+   * `GET /realm/externalResources?resourceType&action`: resources of projects (other than the token's) that the
+   * caller reaches through the resource plans attached to it, its groups or its organization. Each candidate is
+   * decided by the engine (with `action`, or each action its plans grant), so the answer agrees with decisions:
+   * access filters apply, and subresources are those the allows carry. `expiresAt` is when the last plan attachment
+   * reaching the resource ends, absent when one does not.
+   */
+  async externalResources(
+    principal: Principal,
+    query: {
+      resourceType?: string | undefined;
+      action?: string | undefined;
+      limit: number;
+      pageToken?: string | undefined;
+    },
+  ) {
+    const { storage, authorizer, clock } = this.#deps;
+    const facts = await storage.authz.identity(identityId(principal), clock());
+    const byResource = new Map<string, { actions: Set<string>; expiresAt: number | undefined; unending: boolean }>();
+    for (const grant of facts?.resourcePlanGrants ?? []) {
+      const entry = byResource.get(grant.resourceHrn) ?? { actions: new Set(), expiresAt: undefined, unending: false };
+      for (const action of grant.actions) entry.actions.add(action);
+      if (grant.expiresAt === undefined) entry.unending = true;
+      else entry.expiresAt = Math.max(entry.expiresAt ?? 0, grant.expiresAt);
+      byResource.set(grant.resourceHrn, entry);
+    }
+    const scopedProject = projectIdOf(principal.scope);
+    const found: ExternalResource[] = [];
+    for (const [hrn, entry] of [...byResource].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const resource = await storage.resources.findByHrn(hrn);
+      if (!resource || resource.realm !== principal.realm || resource.homeProjectId === scopedProject) continue;
+      if (query.resourceType !== undefined && resource.type !== query.resourceType) continue;
+      const actions =
+        query.action !== undefined ? [query.action] : [...entry.actions].filter((action) => action !== '*');
+      let whole = false;
+      const subresources = new Set<string>();
+      let allowed = false;
+      for (const action of actions) {
+        const decision = await authorizer.decide(principal, action, hrn);
+        if (!decision.allowed) continue;
+        allowed = true;
+        if (decision.subresources === undefined) whole = true;
+        else for (const subresource of decision.subresources) subresources.add(subresource);
+      }
+      if (!allowed) continue;
+      found.push({
+        hrn,
+        type: resource.type,
+        ...(whole ? {} : { subresources: [...subresources].sort() }),
+        ...(!entry.unending && entry.expiresAt !== undefined ? { expiresAt: entry.expiresAt } : {}),
+      });
+    }
+    const page = pageOf(found, query.limit, query.pageToken);
+    return {
+      limit: query.limit,
+      items: page.items,
+      ...(page.pageToken !== undefined ? { pageToken: page.pageToken } : {}),
     };
   }
 

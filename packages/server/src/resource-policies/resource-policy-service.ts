@@ -5,7 +5,6 @@ import {
   type HrnFactory,
   limits,
   type PermissionWithSubresources,
-  projectLinkingEnabledActions,
   type ResourcePlan,
   type ResourcePolicy,
   type ResourcePolicyResource,
@@ -16,6 +15,7 @@ import { identityId, type Principal } from '../auth/principal.js';
 import type { AuthorizationInfoService } from '../authz/authorization-info-service.js';
 import { type Authorizer, forbidden, projectIdOf } from '../authz/authorizer.js';
 import { decisionReasonText } from '../authz/engine.js';
+import { PROJECT_LINKING_ENABLED_ACTIONS } from '../catalog/service-definitions.js';
 import { prefixedUuid } from '../crypto/random.js';
 import { AppError, fieldError, invalidData, limitReached } from '../errors/app-error.js';
 import { pageOf } from '../storage/in-memory-page.js';
@@ -35,7 +35,7 @@ type EntryInput = { allowedActions: string[]; subresources?: string[] | undefine
 /** What the creator of a resource policy receives on it (spec: "unscoped creator gets manageResourcePolicy"). */
 const CREATOR_ACTIONS = ['manageResourcePolicy', 'addGrant:manageResourcePolicy'] as const;
 const READ_ACTIONS = ['readResourcePolicies', 'manageResourcePolicy'] as const;
-const LINKABLE = new Set<string>(projectLinkingEnabledActions);
+const LINKABLE = new Set<string>(PROJECT_LINKING_ENABLED_ACTIONS);
 const MAX_RESOURCES = limits.MaxResourcePolicyResources.maximum;
 
 export interface ResourcePolicyServiceDependencies {
@@ -277,7 +277,7 @@ export class ResourcePolicyService {
     const notLinkable = input.allowedActions.filter((action) => !LINKABLE.has(action));
     if (notLinkable.length > 0) {
       throw new AppError('resource_policy.action_not_linkable', {
-        params: { actions: projectLinkingEnabledActions.join(', ') },
+        params: { actions: PROJECT_LINKING_ENABLED_ACTIONS.join(', ') },
       });
     }
     const resource = await this.#deps.storage.resources.findByHrn(resourceHrn);

@@ -18,6 +18,10 @@ import { createLinkableRepository, type LinkableRepository } from '../projects/l
 import { createProjectRepository, type ProjectRepository } from '../projects/project-repository.js';
 import { createResourceRepository, type ResourceRepository } from '../projects/resource-repository.js';
 import {
+  createResourceSettingsRepository,
+  type ResourceSettingsRepository,
+} from '../projects/resource-settings-repository.js';
+import {
   createResourcePolicyRepository,
   type ResourcePolicyRepository,
 } from '../resource-policies/resource-policy-repository.js';
@@ -54,6 +58,8 @@ export interface Repositories {
   projects: ProjectRepository;
   resources: ResourceRepository;
   linkables: LinkableRepository;
+  /** Who may make a resource linkable (HERE's ResourceSetting). */
+  resourceSettings: ResourceSettingsRepository;
   /** Organization policies and plans, and what they are attached to. */
   policies: PolicyRepository;
   /** Access filters and their attachments. */
@@ -111,6 +117,7 @@ function createRepositories(
     projects: createProjectRepository(db, dialect, changed),
     resources: createResourceRepository(db, changed),
     linkables: createLinkableRepository(db),
+    resourceSettings: createResourceSettingsRepository(db),
     policies: createPolicyRepository(db, changed),
     accessFilters: createFilterRepository(db, changed),
     resourcePolicies: createResourcePolicyRepository(db, changed),

@@ -30,6 +30,7 @@ export interface Database {
   resources: ResourceRow;
   project_resource_links: ProjectResourceLinkRow;
   resource_linkables: ResourceLinkableRow;
+  resource_settings: ResourceSettingRow;
   policies: PolicyRow;
   plans: PlanRow;
   policy_attachments: PolicyAttachmentRow;
@@ -417,5 +418,14 @@ export interface ResourceLinkableRow {
   project_id: string | null;
   allowed_actions: string;
   created_at: number;
+  updated_at: number;
+}
+
+export interface ResourceSettingRow {
+  resource_hrn: string;
+  realm_id: string;
+  authorized_to: 'requiredToMakeLinkable' | 'realm';
+  /** JSON array of action names. */
+  required_actions: string;
   updated_at: number;
 }

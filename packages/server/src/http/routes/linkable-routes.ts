@@ -5,6 +5,7 @@ import {
   LinkableResourceParams,
   LinkableResourceUpdate,
   ResourceParams,
+  ResourceSetting,
 } from '@gatehouse/contracts';
 import { z } from 'zod';
 import type { LinkableService } from '../../projects/linkable-service.js';
@@ -40,13 +41,43 @@ export function createLinkableRoutes({ linkables }: { linkables: LinkableService
       description:
         'To one project (`projectHrn`) or to every project of the organization (`realmHrn`), with the actions ' +
         'links may allow. The resource must live in a project and not be a pipeline; needs `manage` or `share` ' +
-        'on it, so a token scoped to its home project. 409 when it already is linkable there.',
+        'on it, so a token scoped to its home project, and every action its settings require. 409 when it ' +
+        'already is linkable there.',
       tags: TAGS,
       auth: 'identity',
       params: ResourceParams,
       body: LinkableResource,
       responses: { 201: DetailedLinkableResource },
       handler: async ({ principal, params, body }) => created(await linkables.create(principal, params.resource, body)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: `${AUTHZ}/resources/:resource/settings`,
+      operationId: 'getResourceSettings',
+      summary: 'Who may make a resource linkable',
+      description: "HERE's ResourceSetting; `authorizedTo: realm` with no actions when none were set.",
+      tags: TAGS,
+      auth: 'identity',
+      params: ResourceParams,
+      responses: { 200: ResourceSetting },
+      handler: async ({ principal, params }) => ok(await linkables.settings(principal, params.resource)),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: `${AUTHZ}/resources/:resource/settings`,
+      operationId: 'updateResourceSettings',
+      summary: 'Require actions of whoever makes a resource linkable',
+      description:
+        '`authorizedTo: requiredToMakeLinkable` with `allowedActions`: making the resource linkable then needs ' +
+        'every one of those actions on it (the requiredToMakeLinkable actions of its type); `realm` with no ' +
+        'actions: the usual rule alone. Needs `manage` on the resource with a token scoped to its home project.',
+      tags: TAGS,
+      auth: 'identity',
+      params: ResourceParams,
+      body: ResourceSetting,
+      responses: { 200: ResourceSetting },
+      handler: async ({ principal, params, body }) =>
+        ok(await linkables.updateSettings(principal, params.resource, body)),
     }),
     defineRoute({
       method: 'GET',

@@ -1,8 +1,11 @@
 import {
+  ExternalResourceList,
+  ExternalResourceQuery,
   PageToken,
   ProjectParams,
   ProjectResourceParams,
   ProjectResourceQuery,
+  RealmResourceQuery,
   RegisterResourceRequest,
   ResourceInProjectList,
   ResourceLinkActionBody,
@@ -70,6 +73,44 @@ export function createResourceRoutes({ resources }: { resources: ResourceService
             access: query.access,
             referenceable: query.referenceable,
             linkable: query.linkable,
+            limit: query.limit,
+            pageToken: query.pageToken,
+          }),
+        ),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: `${AUTHZ}/realm/resources`,
+      operationId: 'listRealmResources',
+      summary: "The organization's resources of a type",
+      description:
+        'In projects or outside them. Only with a project-scoped token; needs `listRealmResources` on the ' +
+        'organization (OrgAdmin, ResourceManager).',
+      tags: TAGS,
+      auth: 'identity',
+      scopedOnly: true,
+      query: RealmResourceQuery,
+      responses: { 200: ResourceList },
+      handler: async ({ principal, query }) => ok(await resources.listInRealm(principal, query)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: `${AUTHZ}/realm/externalResources`,
+      operationId: 'listExternalResources',
+      summary: 'Resources of other projects reached through resource plans',
+      description:
+        "Resources homed in projects (other than the token's) that the resource plans attached to the caller, " +
+        'its groups or its organization reach, as decisions answer: with `action`, those it may perform; ' +
+        'subresources when limited, `expiresAt` when the plans end.',
+      tags: TAGS,
+      auth: 'identity',
+      query: ExternalResourceQuery,
+      responses: { 200: ExternalResourceList },
+      handler: async ({ principal, query }) =>
+        ok(
+          await resources.externalResources(principal, {
+            resourceType: query.resourceType ?? query.type,
+            action: query.action,
             limit: query.limit,
             pageToken: query.pageToken,
           }),
