@@ -138,7 +138,11 @@ export class ProjectService {
       }
       ids = manageable;
     }
-    return this.#page(principal.realm, { ...(ids !== undefined ? { ids } : {}), limit: query.limit, ...pageTokenOf(query) });
+    return this.#page(principal.realm, {
+      ...(ids !== undefined ? { ids } : {}),
+      limit: query.limit,
+      ...pageTokenOf(query),
+    });
   }
 
   /** Projects a user, app or group of the organization belongs to (`manage` on it, or the caller itself). */
