@@ -114,14 +114,24 @@ describe('roles', () => {
 
   it('gives and takes roles (manageEntities on the role); the change applies to the next request', async () => {
     const inviter = await roleNamed('OrgInviter');
-    const invites = `${AUTHZ}/realms/${admin.realm}/invites`;
-    expectError(await server.api.get(invites, { token: member.accessToken }), 403, 403403);
+    // Whether the member may invite, as the decision API tells it.
+    const mayInvite = async () => {
+      const question = { action: 'manageInvites', resource: `hrn:here:account::${admin.realm}:realm/${admin.realm}` };
+      const response = await server.api.post(
+        '/decision/authorize',
+        { actions: [question] },
+        { token: member.accessToken },
+      );
+      expect(response.status, response.text).toBe(200);
+      return response.body.decision;
+    };
+    expect(await mayInvite()).toBe('deny');
 
     const given = await server.api.post(entityPath(inviter.id, userHrn(admin.realm, member.userId)), undefined, {
       token: admin.accessToken,
     });
     expect(given.status, given.text).toBe(204);
-    expect((await server.api.get(invites, { token: member.accessToken })).status).toBe(200);
+    expect(await mayInvite()).toBe('allow');
     // Idempotent.
     expect(
       (await server.api.post(entityPath(inviter.id, member.userId), undefined, { token: admin.accessToken })).status,
@@ -145,7 +155,7 @@ describe('roles', () => {
 
     const taken = await server.api.delete(entityPath(inviter.id, member.userId), { token: admin.accessToken });
     expect(taken.status, taken.text).toBe(204);
-    expectError(await server.api.get(invites, { token: member.accessToken }), 403, 403403);
+    expect(await mayInvite()).toBe('deny');
     expectError(await server.api.get(entityPath(inviter.id, member.userId), { token: admin.accessToken }), 404, 404791);
     expectError(
       await server.api.delete(entityPath(inviter.id, member.userId), { token: admin.accessToken }),
