@@ -14,6 +14,7 @@ import type { Role } from '../roles/role-repository.js';
 import { pageOf } from '../storage/in-memory-page.js';
 import type { Storage } from '../storage/storage.js';
 import type { Authorizer } from './authorizer.js';
+import type { PermissionStatement } from './permission-index.js';
 import { memberBaseline, roleBundles } from './role-bundles.js';
 
 const toResponse = (permission: Permission): PermissionsResponse => ({
@@ -125,21 +126,8 @@ export class AuthorizationInfoService {
     const statements = (await this.#authorizer.engine.unscopedStatements(identity.id)) ?? [];
     const groupIds = identity.kind === 'group' ? [] : await this.#authorizer.engine.groupIds(identity.id);
     const granted = await this.#storage.permissions.listFor([identity.id, ...groupIds]);
-    const ids = new Map(granted.map((p) => [`${p.action}\u0000${p.resourceHrn}\u0000${p.effect}`, p.id]));
-    const seen = new Set<string>();
-    const permissions: ActivePermission[] = [];
-    for (const statement of statements) {
-      const key = `${statement.action}\u0000${statement.resource}\u0000${statement.effect}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      permissions.push({
-        id: ids.get(key) ?? '',
-        action: statement.action,
-        effect: statement.effect,
-        resource: statement.resource,
-      });
-    }
-    return permissions;
+    const ids = new Map(granted.map((p) => [statementKey({ ...p, resource: p.resourceHrn }), p.id]));
+    return distinctPermissions(statements, (key) => ids.get(key) ?? '');
   }
 
   /** The permissions a role stands for, expanded for its organization and scope (`GET /roles/{role}/permissions`). */
@@ -216,15 +204,11 @@ export class AuthorizationInfoService {
       ...(await policies.findPolicies([...policyIds])).flatMap((policy) => policy.permissions),
       ...memberBaseline(this.#hrns.partition, principal.realm, 'user'),
     ];
-    const seen = new Set<string>();
-    const permissions: ActivePermission[] = [];
-    for (const statement of statements) {
-      const key = `${statement.action}\u0000${statement.resource}\u0000${statement.effect}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      permissions.push({ id: '', action: statement.action, effect: statement.effect, resource: statement.resource });
-    }
-    const result = pageOf(permissions, page.count, page.pageToken);
+    const result = pageOf(
+      distinctPermissions(statements, () => ''),
+      page.count,
+      page.pageToken,
+    );
     return { total: result.total, count: result.items.length, data: result.items, ...pickToken(result) };
   }
 
@@ -263,4 +247,29 @@ export class AuthorizationInfoService {
 
 function pickToken(page: { pageToken?: string }): { pageToken?: string } {
   return page.pageToken !== undefined ? { pageToken: page.pageToken } : {};
+}
+
+/** What tells statements apart: their action, resource and effect. */
+const statementKey = (statement: PermissionStatement) =>
+  `${statement.action}\u0000${statement.resource}\u0000${statement.effect}`;
+
+/** Statements as HERE's `ActivePermission` items, each action, resource and effect once; `idOf` names their grant. */
+function distinctPermissions(
+  statements: readonly PermissionStatement[],
+  idOf: (key: string) => string,
+): ActivePermission[] {
+  const seen = new Set<string>();
+  const permissions: ActivePermission[] = [];
+  for (const statement of statements) {
+    const key = statementKey(statement);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    permissions.push({
+      id: idOf(key),
+      action: statement.action,
+      effect: statement.effect,
+      resource: statement.resource,
+    });
+  }
+  return permissions;
 }
