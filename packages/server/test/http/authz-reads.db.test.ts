@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTHZ, appWithToken, inviteMember, realmRoleHrn } from '../support/apps.js';
 import { expectError, type SignedIn, signUpAndSignIn } from '../support/fixtures.js';
-import { createProject, projectHrn, projectPath, withServerDatabase } from '../support/projects.js';
+import { createProject, projectHrn, projectPath, resourcePlanFor, withServerDatabase } from '../support/projects.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 /**
@@ -229,32 +229,20 @@ describe('authorization reads', () => {
       { token: alice.accessToken },
     );
     expect(registered.status, registered.text).toBe(201);
-    const policy = await server.api.post(
-      `${AUTHZ}/resourcePolicies`,
-      { id: `rp-${project.id}`, name: 'Partners' },
-      { token: alice.accessToken },
-    );
-    expect(policy.status, policy.text).toBe(201);
-    const entry = await server.api.put(
-      `${AUTHZ}/resourcePolicies/${policy.body.id}/resources/${encodeURIComponent(resource)}`,
-      { allowedActions: ['readResource'], subresources: ['deu', 'fra'] },
-      { token: alice.accessToken },
-    );
-    expect(entry.status, entry.text).toBe(200);
-    const plan = await server.api.post(
-      `${AUTHZ}/resourcePlans`,
-      { name: 'Gold', resourcePolicies: [policy.body.hrn] },
-      { token: alice.accessToken },
-    );
-    expect(plan.status, plan.text).toBe(201);
+    const { policy, plan } = await resourcePlanFor(server.api, alice.accessToken, {
+      policyId: `rp-${project.id}`,
+      resource,
+      allowedActions: ['readResource'],
+      subresources: ['deu', 'fra'],
+    });
     const path = `${AUTHZ}/realms/${alice.realm}/linkable/permissions`;
     const before = await server.api.get(path, { token: alice.accessToken });
     expect(before.status, before.text).toBe(200);
     expect(before.body).toEqual({ limit: 100, total: 0, items: [] });
 
     const attached = await server.api.put(
-      `${AUTHZ}/realms/${alice.realm}/resourcePlans/${plan.body.id}`,
-      { subresources: { [policy.body.hrn]: ['deu'] } },
+      `${AUTHZ}/realms/${alice.realm}/resourcePlans/${plan.id}`,
+      { subresources: { [policy.hrn]: ['deu'] } },
       { token: alice.accessToken },
     );
     expect(attached.status, attached.text).toBe(200);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTHZ, inviteMember, realmRoleHrn } from '../support/apps.js';
 import { expectError, type SignedIn, signUpAndSignIn } from '../support/fixtures.js';
-import { addMember, createProject, managedPolicy, projectPath, userHrn } from '../support/projects.js';
+import { addMember, createProject, managedPolicy, projectPath, resourcePlanFor, userHrn } from '../support/projects.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 
 describe('resource settings, realm resources and external resources', () => {
@@ -234,28 +234,16 @@ describe('resource settings, realm resources and external resources', () => {
     expect(none.status, none.text).toBe(200);
     expect(none.body).toEqual({ limit: 100, items: [] });
 
-    const policy = await server.api.post(
-      `${AUTHZ}/resourcePolicies`,
-      { id: 'partner-data', name: 'Partner data' },
-      { token: alice.accessToken },
-    );
-    expect(policy.status, policy.text).toBe(201);
-    const entry = await server.api.put(
-      `${AUTHZ}/resourcePolicies/partner-data/resources/${encodeURIComponent(catalog('elsewhere'))}`,
-      { allowedActions: ['readResource'], subresources: ['deu', 'fra'] },
-      { token: alice.accessToken },
-    );
-    expect(entry.status, entry.text).toBe(200);
-    const plan = await server.api.post(
-      `${AUTHZ}/resourcePlans`,
-      { name: 'Gold', resourcePolicies: [policy.body.hrn] },
-      { token: alice.accessToken },
-    );
-    expect(plan.status, plan.text).toBe(201);
+    const { policy, plan } = await resourcePlanFor(server.api, alice.accessToken, {
+      policyId: 'partner-data',
+      resource: catalog('elsewhere'),
+      allowedActions: ['readResource'],
+      subresources: ['deu', 'fra'],
+    });
     const expiresAt = Date.now() + 3_600_000;
     const attached = await server.api.put(
-      `${AUTHZ}/realms/${alice.realm}/members/${bob.userId}/resourcePlans/${plan.body.id}`,
-      { subresources: { [policy.body.hrn]: ['deu'] }, expiresAt },
+      `${AUTHZ}/realms/${alice.realm}/members/${bob.userId}/resourcePlans/${plan.id}`,
+      { subresources: { [policy.hrn]: ['deu'] }, expiresAt },
       { token: alice.accessToken },
     );
     expect(attached.status, attached.text).toBe(200);

@@ -165,3 +165,36 @@ export async function insertProjectsWithMember(
   });
   return ids;
 }
+
+/**
+ * A resource plan with one new resource policy that allows `allowedActions` (limited to `subresources` when given)
+ * on one resource; created with `token`, attached to nobody.
+ */
+export async function resourcePlanFor(
+  api: ApiClient,
+  token: string,
+  options: { policyId: string; resource: string; allowedActions: string[]; subresources?: string[] },
+): Promise<{ policy: { id: string; hrn: string }; plan: { id: string; hrn: string } }> {
+  const policy = await api.post(
+    `${AUTHZ}/resourcePolicies`,
+    { id: options.policyId, name: options.policyId },
+    { token },
+  );
+  expect(policy.status, policy.text).toBe(201);
+  const entry = await api.put(
+    `${AUTHZ}/resourcePolicies/${options.policyId}/resources/${encodeURIComponent(options.resource)}`,
+    {
+      allowedActions: options.allowedActions,
+      ...(options.subresources !== undefined ? { subresources: options.subresources } : {}),
+    },
+    { token },
+  );
+  expect(entry.status, entry.text).toBe(200);
+  const plan = await api.post(
+    `${AUTHZ}/resourcePlans`,
+    { name: 'Gold', resourcePolicies: [policy.body.hrn] },
+    { token },
+  );
+  expect(plan.status, plan.text).toBe(201);
+  return { policy: policy.body, plan: plan.body };
+}
