@@ -17,7 +17,9 @@ import {
   type PatchProjectSettings,
   type ProjectPolicyRequest,
   type ProjectPolicyUpdate,
+  type RegisterResourceRequest,
   type ResourceRelationRequest,
+  type ResourceSetting,
   type UpdateApiKeyRequest,
 } from '@gatehouse/contracts';
 import { z } from 'zod';
@@ -33,9 +35,12 @@ import {
   AppIdentity,
   type DecisionRequest,
   DecisionResponse,
+  ExternalResourceList,
   Group,
   GroupList,
   GroupMemberList,
+  LinkableResource,
+  LinkableResourceList,
   PermissionList,
   Project,
   ProjectList,
@@ -46,10 +51,18 @@ import {
   ProjectResourceList,
   ProjectResourceResults,
   ProjectSettings,
+  Resource,
+  ResourceList,
+  ResourceProjectList,
+  ResourceSettings,
+  ResourceTypeList,
   Role,
   RoleEntity,
   RoleEntityList,
   RoleList,
+  Service,
+  ServiceActions,
+  ServiceList,
 } from './wire.js';
 
 const AUTHN = '/authentication/v1.1';
@@ -376,6 +389,72 @@ export class GatehouseClient {
   #projectResourcePath(project: string, resource: string) {
     return `${AUTHZ}/projects/${segment(project)}/resources/${segment(resource)}`;
   }
+
+  /**
+   * Resources services registered (`resource` is its HRN): where they live, their settings, and where they may be
+   * linked. Writes on a resource in a project need a token scoped to that project (`scope` of the client).
+   */
+  readonly resources = {
+    /** A Gatehouse extension: a service registers one of its resources, in a project with `home`. */
+    register: (resource: RegisterResourceRequest) =>
+      this.request('POST', `${AUTHZ}/resources`, Resource, { json: resource }),
+    list: (
+      filter: Page & {
+        resourceType?: string;
+        access?: 'default' | 'manage' | 'readOutsideProject';
+        referenceable?: boolean;
+        linkable?: boolean;
+      } = {},
+    ) => this.request('GET', `${AUTHZ}/resources`, ResourceList, { query: { ...filter } }),
+    get: (resource: string) => this.request('GET', `${AUTHZ}/resources/${segment(resource)}`, Resource),
+    /** The projects the resource is homed in or linked into. */
+    projects: (resource: string) =>
+      this.request('GET', `${AUTHZ}/resources/${segment(resource)}/projects`, ResourceProjectList),
+    /** Every resource of a type in the organization; HERE serves it to project-scoped tokens only. */
+    inRealm: (type: string, page: Page = {}) =>
+      this.request('GET', `${AUTHZ}/realm/resources`, ResourceList, { query: { type, ...page } }),
+    /** Resources of other projects that the caller's resource plans reach. */
+    external: (filter: Page & { resourceType?: string; action?: string } = {}) =>
+      this.request('GET', `${AUTHZ}/realm/externalResources`, ExternalResourceList, { query: { ...filter } }),
+    settings: {
+      get: (resource: string) =>
+        this.request('GET', `${AUTHZ}/resources/${segment(resource)}/settings`, ResourceSettings),
+      set: (resource: string, settings: ResourceSetting) =>
+        this.request('PUT', `${AUTHZ}/resources/${segment(resource)}/settings`, ResourceSettings, { json: settings }),
+    },
+    /** Where a resource homed in a project may be linked: `to` is a project or realm HRN. */
+    linkable: {
+      list: (resource: string) =>
+        this.request('GET', `${AUTHZ}/resources/${segment(resource)}/linkable`, LinkableResourceList),
+      add: (resource: string, to: { projectHrn: string } | { realmHrn: string }, allowedActions: string[]) =>
+        this.request('POST', `${AUTHZ}/resources/${segment(resource)}/linkable`, LinkableResource, {
+          json: { resource, ...to, allowedActions },
+        }),
+      get: (resource: string, to: string) => this.request('GET', this.#linkablePath(resource, to), LinkableResource),
+      update: (resource: string, to: string, allowedActions: string[]) =>
+        this.request('PUT', this.#linkablePath(resource, to), LinkableResource, { json: { allowedActions } }),
+      remove: (resource: string, to: string) => this.request('DELETE', this.#linkablePath(resource, to), z.undefined()),
+    },
+  };
+
+  #linkablePath(resource: string, to: string) {
+    return `${AUTHZ}/resources/${segment(resource)}/linkable/${segment(to)}`;
+  }
+
+  /** The catalog of services Gatehouse decides for, their resource types and the actions of each. */
+  readonly services = {
+    list: (filter: Page & { serviceIdAlias?: string } = {}) =>
+      this.request('GET', `${AUTHZ}/services`, ServiceList, { query: { ...filter } }),
+    /** By `SERVICE-…` id or alias (`data`, `pipeline`, …). */
+    get: (service: string) => this.request('GET', `${AUTHZ}/services/${segment(service)}`, Service),
+    resourceTypes: (page: Page = {}) =>
+      this.request('GET', `${AUTHZ}/services/resourceTypes`, ResourceTypeList, { query: { ...page } }),
+    /** The actions of a resource type, of one HERE action type (`projectLinkingEnabled`, …) or all. */
+    actions: (resourceType: string, actionType?: string) =>
+      this.request('GET', `${AUTHZ}/resourceTypes/${segment(resourceType)}/actions`, ServiceActions, {
+        query: { actionType },
+      }),
+  };
 
   /** Roles of the organization, a group or a project, and who holds them. `role` is its id `ROLE-…` or HRN. */
   readonly roles = {

@@ -140,6 +140,60 @@ export const AccessFilterList = pageWithToken(AccessFilter);
 export const AccessFilterAttachment = z.looseObject({ hrn: z.string(), expiresAt: z.number().optional() });
 export const AccessFilterAttachmentList = pageWithToken(AccessFilterAttachment);
 
+/** A resource a service registered, with its home project when it lives in one. */
+export const Resource = z.looseObject({
+  hrn: z.string(),
+  type: z.string(),
+  home: z.string().optional(),
+  referenceable: z.boolean().optional(),
+});
+export type Resource = z.infer<typeof Resource>;
+export const ResourceList = pageWithToken(Resource);
+
+/** A project a resource is part of, and how (`home` or `reference`). */
+export const ResourceProject = z.looseObject({ hrn: z.string(), relation: z.string() });
+export const ResourceProjectList = pageWithToken(ResourceProject);
+
+/** Where a resource homed in a project may be linked (a project or the whole organization), with which actions. */
+export const LinkableResource = z.looseObject({
+  resource: z.string(),
+  projectHrn: z.string().optional(),
+  realmHrn: z.string().optional(),
+  allowedActions: z.array(z.string()),
+});
+export type LinkableResource = z.infer<typeof LinkableResource>;
+export const LinkableResourceList = pageWithToken(LinkableResource);
+
+/** HERE's `ResourceSetting`: `requiredToMakeLinkable` with the actions whoever makes the resource linkable must hold. */
+export const ResourceSettings = z.looseObject({
+  resourcePolicyAvailability: z.looseObject({ authorizedTo: z.string(), allowedActions: z.array(z.string()) }),
+});
+export type ResourceSettings = z.infer<typeof ResourceSettings>;
+
+/** A resource of another project reached through a resource plan. */
+export const ExternalResource = z.looseObject({
+  hrn: z.string(),
+  type: z.string(),
+  subresources: z.array(z.string()).optional(),
+  expiresAt: z.number().optional(),
+});
+export const ExternalResourceList = pageWithToken(ExternalResource);
+
+/** A service of the catalog, its actions and resource types. */
+export const Service = z.looseObject({
+  serviceId: z.string(),
+  serviceIdAlias: z.string(),
+  name: z.string().optional(),
+  allowedActions: z.array(z.looseObject({ action: z.string(), resourceRequired: z.boolean().optional() })),
+  resourceTypes: z.array(z.string()),
+});
+export type Service = z.infer<typeof Service>;
+export const ServiceList = pageWithToken(Service);
+export const ResourceTypeList = pageWithToken(
+  z.looseObject({ resourceType: z.string(), serviceIdAlias: z.string(), serviceId: z.string() }),
+);
+export const ServiceActions = z.looseObject({ allowedActions: z.array(z.string()) });
+
 export const Permission = z.looseObject({
   id: z.string().optional(),
   action: z.string(),

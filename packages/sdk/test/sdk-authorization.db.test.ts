@@ -153,6 +153,60 @@ describe('groups, roles, projects, filters and decisions', () => {
     await expect(client.filters.get(filter.hrn)).rejects.toMatchObject({ httpStatus: 404 });
   });
 
+  it('resources: register in a project, settings, linkable, realm lists; the service catalog', async () => {
+    const realm = app.admin.realm;
+    const project = await client.projects.create({ id: 'sdk-home', name: 'SDK home' });
+    const catalog = `hrn:here:data::${realm}:sdk-homed`;
+    expect(await client.resources.register({ hrn: catalog, type: 'catalog', home: project.hrn })).toMatchObject({
+      hrn: catalog,
+      home: project.hrn,
+    });
+    // Resources in a project are read and changed with a token scoped to it.
+    const scoped = new GatehouseClient({ credentials: app.credentials, scope: project.hrn });
+    expect((await scoped.resources.get(catalog)).type).toBe('catalog');
+    expect((await client.resources.projects(catalog)).items).toEqual([
+      expect.objectContaining({ hrn: project.hrn, relation: 'home' }),
+    ]);
+    expect(await scoped.resources.settings.get(catalog)).toEqual({
+      resourcePolicyAvailability: { authorizedTo: 'realm', allowedActions: [] },
+    });
+    const required = { authorizedTo: 'requiredToMakeLinkable' as const, allowedActions: ['manage'] };
+    expect(await scoped.resources.settings.set(catalog, { resourcePolicyAvailability: required })).toEqual({
+      resourcePolicyAvailability: required,
+    });
+
+    const realmHrn = `hrn:here:account::${realm}:realm/${realm}`;
+    const offered = await scoped.resources.linkable.add(catalog, { realmHrn }, ['readResource']);
+    expect(offered).toMatchObject({ resource: catalog, realmHrn, allowedActions: ['readResource'] });
+    expect((await scoped.resources.linkable.list(catalog)).items).toHaveLength(1);
+    expect(
+      (await scoped.resources.linkable.update(catalog, realmHrn, ['read', 'readResource'])).allowedActions,
+    ).toEqual(['read', 'readResource']);
+    expect((await scoped.resources.linkable.get(catalog, realmHrn)).allowedActions).toEqual(['read', 'readResource']);
+    await scoped.resources.linkable.remove(catalog, realmHrn);
+    expect((await scoped.resources.linkable.list(catalog)).items).toEqual([]);
+
+    expect((await scoped.resources.inRealm('catalog')).items.map((item) => item.hrn)).toContain(catalog);
+    await expect(client.resources.inRealm('catalog')).rejects.toMatchObject({ httpStatus: 403, errorCode: 403114 });
+    expect((await client.resources.external()).items).toEqual([]);
+
+    const data = await client.services.get('data');
+    expect(data.resourceTypes).toContain('catalog');
+    expect((await client.services.list({ serviceIdAlias: 'data' })).items).toEqual([
+      expect.objectContaining({ serviceId: data.serviceId }),
+    ]);
+    expect((await client.services.resourceTypes()).items).toContainEqual(
+      expect.objectContaining({ resourceType: 'catalog', serviceIdAlias: 'data' }),
+    );
+    expect((await client.services.actions('catalog', 'projectLinkingEnabled')).allowedActions).toEqual([
+      'read',
+      'write',
+      'readResource',
+      'writeResource',
+    ]);
+    await expect(client.services.actions('no-such-type')).rejects.toMatchObject({ httpStatus: 404 });
+  });
+
   it('member permissions', async () => {
     const appHrn = `hrn:here:account::${app.admin.realm}:app/${app.appId}`;
     const page = await client.memberPermissions(app.admin.realm, appHrn);
