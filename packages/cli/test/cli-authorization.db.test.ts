@@ -161,6 +161,46 @@ describe('gatehouse group, project, permissions, authorize', () => {
     expect(invalid.stderr).toContain('400');
   });
 
+  it('project resources link, list, unlink', async () => {
+    const created = expectJson(await run('project', 'create', 'cli-res', 'CLI resources', '--json'));
+    const catalog = `hrn:here:data::${app.admin.realm}:cli-catalog`;
+    const registered = await server.api.post(
+      '/authorization/v1.1/resources',
+      { hrn: catalog, type: 'catalog', referenceable: true },
+      { token: app.admin.accessToken },
+    );
+    expect(registered.status, registered.text).toBe(201);
+
+    const linked = expectJson(
+      await run(
+        'project',
+        'resources',
+        'link',
+        'cli-res',
+        catalog,
+        '--action',
+        'readResource',
+        '--subresource',
+        'deu',
+        '--json',
+      ),
+    );
+    expect(linked).toMatchObject({ resource: catalog, relation: 'reference', subresources: ['deu'], active: true });
+    const table = await run('project', 'resources', 'list', created.hrn);
+    expect(table.stdout).toMatch(/^RESOURCE\s+TYPE\s+RELATION\s+ACTIONS\s+SUBRESOURCES\n/);
+    expect(table.stdout).toContain(catalog);
+    expect(expectJson(await run('project', 'resources', 'list', 'cli-res', '--relation', 'home', '--json'))).toEqual({
+      resources: [],
+    });
+    const noAction = await run('project', 'resources', 'link', 'cli-res', catalog);
+    expect(noAction.code).toBe(2);
+    expect(noAction.stderr).toContain('--action');
+    expect((await run('project', 'resources', 'list', 'cli-res', '--relation', 'sideways')).code).toBe(2);
+
+    expect((await run('project', 'resources', 'unlink', 'cli-res', catalog)).stdout).toContain('unlinked');
+    expect(expectJson(await run('project', 'resources', 'list', 'cli-res', '--json'))).toEqual({ resources: [] });
+  });
+
   it('permissions list --user / --app / --group, and exactly one of them', async () => {
     const forApp = await run('permissions', 'list', '--app', app.appId);
     expect(forApp.code, forApp.stderr).toBe(0);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { action, collectPages, parseLimit } from '../command-support.js';
 import { type CliIo, ExitCode, UsageError } from '../io.js';
 import { registerAdministratorCommands } from './administrators.js';
+import { registerProjectResourceCommands } from './project-resources.js';
 
 /**
  * `gatehouse group|project|permissions|authorize`: HERE's Authorization API v1.1 (groups, projects, members,
@@ -312,6 +313,7 @@ export function registerAuthorizationCommands(program: Command, io: CliIo, exitC
     io,
     exitCode,
   );
+  registerProjectResourceCommands(project, io, exitCode);
 
   program
     .command('permissions')
