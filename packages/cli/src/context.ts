@@ -10,6 +10,20 @@ import type { CliIo } from './io.js';
 import { Output } from './output.js';
 import { ProfileStore } from './profiles.js';
 
+/** `--user`, `--app` and `--group` options naming members. */
+export interface NamedMemberOptions {
+  user?: string[];
+  app?: string[];
+  group?: string[];
+}
+
+export interface NamedMember {
+  kind: 'user' | 'app' | 'group';
+  /** As given. */
+  id: string;
+  hrn: string;
+}
+
 /** Options every command takes (see `gatehouse --help`). */
 export interface GlobalOptions {
   credentials?: string;
@@ -109,6 +123,22 @@ export class CommandContext {
       return this.identityHrn(reference.startsWith('HERE-') ? 'user' : 'app', reference);
     const { realm, partition } = await this.identity();
     return `hrn:${partition}:authorization::${realm}:group/${reference}`;
+  }
+
+  /**
+   * The users, apps and groups named by `--user`, `--app` and `--group` options (ids or HRNs), as HRNs with their
+   * kind, in that order.
+   */
+  async namedMembers(options: NamedMemberOptions): Promise<NamedMember[]> {
+    return Promise.all([
+      ...(options.user ?? []).map(async (id) => ({
+        kind: 'user' as const,
+        id,
+        hrn: await this.identityHrn('user', id),
+      })),
+      ...(options.app ?? []).map(async (id) => ({ kind: 'app' as const, id, hrn: await this.identityHrn('app', id) })),
+      ...(options.group ?? []).map(async (id) => ({ kind: 'group' as const, id, hrn: await this.memberHrn(id) })),
+    ]);
   }
 
   /** A user or an app given as HRN or id, as an HRN. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action } from '../command-support.js';
-import type { CommandContext } from '../context.js';
+import type { CommandContext, NamedMemberOptions } from '../context.js';
 import { type CliIo, UsageError } from '../io.js';
 
 /** What is administered: a project (role ProjectAdmin) or a group (role GroupAdmin), given as id or HRN. */
@@ -11,10 +11,8 @@ interface Administered {
   hrn: (context: CommandContext, reference: string) => Promise<string>;
 }
 
-interface Identities {
-  app?: string[];
-  user?: string[];
-}
+/** Administrators are users and apps: `--user` and `--app`, no groups. */
+type Identities = Pick<NamedMemberOptions, 'user' | 'app'>;
 
 /**
  * `gatehouse project admin …` and `gatehouse group admin …`, as in HERE's OLP CLI: add, list and remove the
@@ -38,14 +36,9 @@ export function registerAdministratorCommands(
   };
 
   const identities = async (context: CommandContext, options: Identities) => {
-    const given = [
-      ...(options.app ?? []).map((id) => ({ kind: 'app' as const, label: 'Application', id })),
-      ...(options.user ?? []).map((id) => ({ kind: 'user' as const, label: 'User', id })),
-    ];
-    if (given.length === 0) throw new UsageError('Name at least one --app or --user.');
-    return Promise.all(
-      given.map(async ({ kind, label, id }) => ({ label, id, hrn: await context.identityHrn(kind, id) })),
-    );
+    const named = await context.namedMembers(options);
+    if (named.length === 0) throw new UsageError('Name at least one --app or --user.');
+    return named;
   };
 
   for (const [verb, description, preposition] of [
@@ -72,7 +65,10 @@ export function registerAdministratorCommands(
               { [noun]: hrn, role: found.hrn, [verb === 'add' ? 'added' : 'removed']: changed.map((one) => one.hrn) },
               () =>
                 changed
-                  .map((one) => `${one.label} ${one.id} has been ${preposition} the ${noun} ${hrn} as administrator`)
+                  .map(
+                    (one) =>
+                      `${one.kind === 'app' ? 'Application' : 'User'} ${one.id} has been ${preposition} the ${noun} ${hrn} as administrator`,
+                  )
                   .join('\n'),
             );
             return undefined;

@@ -426,35 +426,22 @@ function registerAppManagerCommands(app: Command, io: CliIo, exitCode: { value: 
             reference: string,
             options: { user?: string[]; app?: string[]; group?: string[]; share?: boolean },
           ) => {
-            const entities = [
-              ...(await Promise.all((options.user ?? []).map((id) => context.identityHrn('user', id)))).map((hrn) => ({
-                hrn,
-                type: 'user' as const,
-              })),
-              ...(await Promise.all((options.app ?? []).map((id) => context.identityHrn('app', id)))).map((hrn) => ({
-                hrn,
-                type: 'app' as const,
-              })),
-              ...(await Promise.all((options.group ?? []).map((id) => context.memberHrn(id)))).map((hrn) => ({
-                hrn,
-                type: 'group' as const,
-              })),
-            ];
+            const entities = await context.namedMembers(options);
             if (entities.length === 0) throw new UsageError('Name at least one --user, --app or --group.');
             const appHrn = await context.identityHrn('app', reference);
             const client = await context.client();
             for (const entity of entities) {
               let actions: readonly string[] = options.share ? [...MANAGER_ACTIONS, 'share'] : MANAGER_ACTIONS;
               if (verb === 'remove') {
-                const { data } = await client.grants.list(appHrn, entity.type);
+                const { data } = await client.grants.list(appHrn, entity.kind);
                 actions =
                   data
                     .find((grant) => grant.entityId.hrn === entity.hrn)
                     ?.permissions.map((permission) => permission.action) ?? [];
               }
               for (const action of actions) {
-                if (verb === 'add') await client.grants.grant(appHrn, entity.hrn, entity.type, action);
-                else await client.grants.revoke(appHrn, entity.hrn, entity.type, action);
+                if (verb === 'add') await client.grants.grant(appHrn, entity.hrn, entity.kind, action);
+                else await client.grants.revoke(appHrn, entity.hrn, entity.kind, action);
               }
             }
             const hrns = entities.map((entity) => entity.hrn);
